@@ -1,0 +1,144 @@
+"""Loading a year's classification catalogue from CSV or XLSX (code, level, name[, …])."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from disclosure.importing.errors import ImportRejected, Location, Problem
+from disclosure.importing.sources import read_sheets
+from disclosure.models import Catalogue, ClassificationCode, FiscalYear
+from disclosure.models.classification import (
+    LEVEL_BY_NAME,
+    CatalogueKind,
+    Level,
+    level_of,
+    parent_code,
+)
+
+MAX_LEVEL = {CatalogueKind.FUNCTIONAL: Level.ITEM, CatalogueKind.ECONOMIC: Level.SECTION}
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    code: str
+    name: str
+    level: int
+
+
+def read_catalogue_file(data: bytes, *, kind: str) -> list[CatalogueEntry]:
+    """Rows of (code, level, name); the header row names the columns (编码/code, 级次/level,
+    名称/name). The level may be omitted: the code's length tells it."""
+    problems: list[Problem] = []
+    entries: list[CatalogueEntry] = []
+    for sheet in read_sheets(data):
+        rows = [r for r in sheet.rows if not r.is_blank]
+        if not rows:
+            continue
+        header = [c.strip().lower() for c in rows[0].cells]
+
+        def find(*names: str, header=header) -> int | None:
+            return next((i for i, h in enumerate(header) if h in names), None)
+
+        code_i = find("code", "编码", "科目编码")
+        name_i = find("name", "名称", "科目名称")
+        level_i = find("level", "级次", "层级")
+        if code_i is None or name_i is None:
+            problems.append(
+                Problem(
+                    "第一行应为表头，至少含“编码”(code) 和“名称”(name) 两列",
+                    location=Location(sheet.name, rows[0].number),
+                )
+            )
+            continue
+        for row in rows[1:]:
+            code, name = row.cell(code_i), row.cell(name_i)
+            where = Location(sheet.name, row.number, code_i)
+            implied = level_of(code)
+            if implied is None:
+                problems.append(
+                    Problem("科目编码应为 3、5 或 7 位数字", location=where, value=code)
+                )
+                continue
+            if implied > MAX_LEVEL[kind]:
+                problems.append(Problem("经济分类只到“款”（5 位）", location=where, value=code))
+                continue
+            if level_i is not None and row.cell(level_i):
+                stated = LEVEL_BY_NAME.get(row.cell(level_i)) or (
+                    int(row.cell(level_i)) if row.cell(level_i).isdigit() else None
+                )
+                if stated != implied:
+                    problems.append(
+                        Problem(
+                            f"级次与编码位数不符（{len(code)} 位应为“{Level(implied).label}”）",
+                            location=Location(sheet.name, row.number, level_i),
+                            value=row.cell(level_i),
+                        )
+                    )
+                    continue
+            if not name:
+                problems.append(
+                    Problem("科目名称为空", location=Location(sheet.name, row.number, name_i))
+                )
+                continue
+            entries.append(CatalogueEntry(code, name, implied))
+    if problems:
+        raise ImportRejected(problems)
+    return entries
+
+
+@transaction.atomic
+def catalogue_load(
+    *,
+    year: int,
+    kind: str,
+    entries: list[CatalogueEntry],
+    provenance: str = "compiled",
+    source: str = "",
+    replace: bool = False,
+) -> Catalogue:
+    """Load entries into the year's catalogue, keyed on (year, kind, code); idempotent.
+
+    Later entries with the same code win (a name list after a class list). With `replace`,
+    codes absent from the entries are removed: the file is the whole catalogue.
+    """
+    fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
+    catalogue, _ = Catalogue.objects.get_or_create(
+        year=fiscal_year, kind=kind, defaults={"provenance": provenance, "source": source}
+    )
+    catalogue.provenance = provenance
+    catalogue.source = source or catalogue.source
+    catalogue.full_clean()
+    catalogue.save()
+
+    by_code = {e.code: e for e in entries}
+    known = set(by_code) | set(catalogue.codes.values_list("code", flat=True))
+    missing_parents = sorted(
+        code for code in by_code if parent_code(code) and parent_code(code) not in known
+    )
+    if missing_parents:
+        raise ImportRejected(
+            [
+                Problem(f"上级科目 {parent_code(c)} 不在科目表中", value=c)
+                for c in missing_parents[:20]
+            ]
+        )
+    existing = {c.code: c for c in catalogue.codes.all()}
+    for code in sorted(by_code, key=lambda c: (len(c), c)):  # parents before children
+        entry = by_code[code]
+        parent = existing.get(parent_code(code))
+        obj = existing.get(code)
+        if obj is None:
+            obj = ClassificationCode(catalogue=catalogue, code=code)
+        wanted = (entry.name, entry.level, parent.pk if parent else None)
+        if obj.pk is None or (obj.name, obj.level, obj.parent_id) != wanted:
+            obj.name, obj.level, obj.parent = entry.name, entry.level, parent
+            obj.full_clean()
+            obj.save()
+        existing[code] = obj
+    if replace:
+        stale = [c for code, c in existing.items() if code not in by_code]
+        for obj in sorted(stale, key=lambda c: -len(c.code)):
+            obj.delete()
+    return catalogue

@@ -1,0 +1,479 @@
+"""Reads the published layout — tables found by title or 公开NN表 mark — into parsed data.
+
+Faithful: amounts, codes and names are kept as the document prints them, wrong sums,
+odd codes and all. The reconciliation checks judge them; the parser never "fixes" one.
+What the parser refuses is what it cannot read: an unknown or duplicated table, an amount
+that is not a number, a cell outside the layout's columns, a file with no table at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from disclosure.importing.errors import ImportRejected, Location, Problem
+from disclosure.importing.parsed import ParsedDisclosure, ParsedRow, ParsedTable
+from disclosure.importing.sources import Row, Sheet
+from disclosure.layouts import Layout, TableSpec
+from disclosure.money import AmountError, parse_amount
+
+MARK_RE = re.compile(r"公开\s*(\d{1,2})\s*表")
+YEAR_PREFIX_RE = re.compile(r"^\d{4}\s*年度?")
+CODE_RE = re.compile(r"^\d{2,9}$")
+DEPARTMENT_RE = re.compile(r"^(部门|编制单位|部门名称|单位名称|单位)\s*[:：]\s*(.*)$")
+UNIT_RE = re.compile(r"(金额)?单位\s*[:：]\s*(万元|元|千元)")
+NOTE_RE = re.compile(r"^(注|备注)\s*[:：]")
+NOTE_CONTINUATION_RE = re.compile(r"^\d{1,2}\s*[.、．]")
+TOTAL_LABELS = {"合计", "总计"}
+
+
+def squash(text: str) -> str:
+    """Compare labels the way a reader does: without spaces or quote styles."""
+    return re.sub(r"[\s\u3000“”\"'‘’]", "", text)
+
+
+def title_key(text: str) -> str:
+    return squash(YEAR_PREFIX_RE.sub("", text.strip()))
+
+
+@dataclass
+class Region:
+    """The rows of one table occurrence inside a sheet."""
+
+    spec: TableSpec
+    sheet: Sheet
+    start: int  # index into sheet.rows of the title (or mark) row
+    end: int  # exclusive
+    title_row: int | None
+    mark_row: int | None
+
+    @property
+    def rows(self) -> list[Row]:
+        return self.sheet.rows[self.start : self.end]
+
+    def location(self, row: Row | None = None, column: int | None = None) -> Location:
+        return Location(self.sheet.name, row.number if row else None, column)
+
+
+class LayoutParser:
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self.titles = {title_key(t.title): t for t in layout.tables}
+        self.problems: list[Problem] = []
+
+    # ---------------------------------------------------------------- finding tables
+    def _anchors(self, sheet: Sheet) -> list[tuple[int, str, str]]:
+        """(row index, "title" | "mark", table number) in sheet order."""
+        anchors = []
+        for i, row in enumerate(sheet.rows):
+            filled = row.filled
+            if len(filled) == 1:
+                spec = self.titles.get(title_key(filled[0][1]))
+                if spec is not None:
+                    anchors.append((i, "title", spec.number))
+                    continue
+            for col, text in filled:
+                match = MARK_RE.search(text)
+                if match:
+                    number = f"{int(match.group(1)):02d}"
+                    if not self.layout.has_table(number):
+                        self.problems.append(
+                            Problem(
+                                f"未知的表：“公开{number}表”不在表式“{self.layout.name}”中",
+                                location=Location(sheet.name, row.number, col),
+                                value=text,
+                            )
+                        )
+                        break
+                    anchors.append((i, "mark", number))
+                    break
+        return anchors
+
+    def find_regions(self, sheets: list[Sheet]) -> list[Region]:
+        regions: list[Region] = []
+        for sheet in sheets:
+            anchors = self._anchors(sheet)
+            if not anchors:
+                if any(not row.is_blank for row in sheet.rows) and sheet.name:
+                    self.problems.append(
+                        Problem(
+                            "找不到表名或“公开NN表”标记，无法判断这是哪张表",
+                            location=Location(sheet.name),
+                        )
+                    )
+                continue
+            # A title followed by its own mark, with no data between, is one occurrence.
+            occurrences: list[tuple[int, str, int | None, int | None]] = []
+            for index, kind, number in anchors:
+                if occurrences:
+                    start, prev_number, title_row, mark_row = occurrences[-1]
+                    joinable = (
+                        prev_number == number
+                        and kind == "mark"
+                        and mark_row is None
+                        and index - start <= 8
+                    )
+                    if joinable:
+                        occurrences[-1] = (start, number, title_row, index)
+                        continue
+                occurrences.append(
+                    (
+                        index,
+                        number,
+                        index if kind == "title" else None,
+                        index if kind == "mark" else None,
+                    )
+                )
+            for n, (start, number, title_row, mark_row) in enumerate(occurrences):
+                end = occurrences[n + 1][0] if n + 1 < len(occurrences) else len(sheet.rows)
+                regions.append(
+                    Region(self.layout.table(number), sheet, start, end, title_row, mark_row)
+                )
+        if not regions and not self.problems:
+            self.problems.append(
+                Problem(f"文件中找不到任何公开表（按表式“{self.layout.name}”的表名或表号）")
+            )
+        seen: dict[str, Region] = {}
+        for region in regions:
+            number = region.spec.number
+            if number in seen and not region.spec.repeatable:
+                first = seen[number]
+                self.problems.append(
+                    Problem(
+                        f"公开{number}表出现了两次（另一处在"
+                        f"{first.location(first.rows[0]).describe() or '前面'}）",
+                        table=f"公开{number}",
+                        location=region.location(region.rows[0]),
+                    )
+                )
+            seen.setdefault(number, region)
+        return regions
+
+    # ---------------------------------------------------------------- whole file
+    def parse(self, sheets: list[Sheet]) -> ParsedDisclosure:
+        from disclosure.importing import performance
+
+        regions = self.find_regions(sheets)
+        self.raise_if_problems()
+        result = ParsedDisclosure(layout=self.layout.slug)
+        for region in regions:
+            kind = region.spec.kind
+            if kind in {"codes", "economic", "lines"}:
+                table = self.parse_amount_table(region)
+            else:
+                table = self.parse_text_table(region)
+                if kind == "narrative":
+                    result.narratives.extend(performance.read_narrative(self, region))
+                elif kind == "performance_overall":
+                    result.overall = performance.read_overall(self, region)
+                else:
+                    result.projects.append(performance.read_project(self, region))
+            result.tables.setdefault(table.number, table)
+        for spec in self.layout.tables:
+            if spec.number not in result.tables:
+                result.tables[spec.number] = ParsedTable(spec.number, state="not_provided")
+        result.tables = dict(sorted(result.tables.items()))
+        names = [t.printed_department for t in result.tables.values() if t.printed_department]
+        if names:
+            result.department_name = max(set(names), key=names.count)
+        self.raise_if_problems()
+        return result
+
+    def raise_if_problems(self) -> None:
+        if self.problems:
+            raise ImportRejected(self.problems)
+
+    def problem(self, region: Region, message: str, row: Row | None = None, **kwargs) -> None:
+        column = kwargs.pop("column", None)
+        self.problems.append(
+            Problem(
+                message,
+                table=region.spec.label,
+                location=region.location(row, column),
+                **kwargs,
+            )
+        )
+
+    # ---------------------------------------------------------------- shared pieces
+    def read_meta(self, region: Region, table: ParsedTable, row: Row) -> bool:
+        """Department, unit and title lines. True when the row held nothing else."""
+        consumed = True
+        for _, text in row.filled:
+            unit = UNIT_RE.search(text)
+            if unit:
+                table.unit = unit.group(2)
+                continue
+            dept = DEPARTMENT_RE.match(text)
+            if dept:
+                name = MARK_RE.sub("", dept.group(2)).strip()
+                if name and not table.printed_department:
+                    table.printed_department = name
+                continue
+            if MARK_RE.fullmatch(squash(text)):
+                continue
+            if title_key(text) == title_key(region.spec.title):
+                table.printed_title = table.printed_title or text
+                continue
+            consumed = False
+        return consumed
+
+    def _amount(self, region: Region, row: Row, index: int, header: str):
+        text = row.cell(index)
+        try:
+            return parse_amount(text)
+        except AmountError as exc:
+            self.problem(region, str(exc), row, column=index, column_label=header, value=text)
+            return None, ""
+
+    def _check_extra_cells(self, region: Region, row: Row, first_free: int) -> None:
+        for index in range(first_free, len(row.cells)):
+            if row.cells[index]:
+                self.problem(
+                    region,
+                    "此处在表式中没有对应的栏目：请检查是否错列",
+                    row,
+                    column=index,
+                    value=row.cells[index],
+                )
+                return
+
+    # ---------------------------------------------------------------- amount tables
+    def parse_amount_table(self, region: Region) -> ParsedTable:
+        spec = region.spec
+        table = ParsedTable(spec.number, location=region.location(region.rows[0]))
+        if region.title_row is not None:
+            table.printed_title = region.sheet.rows[region.title_row].filled[0][1]
+        reader = {
+            "codes": self._code_row,
+            "economic": self._economic_row,
+            "lines": self._line_row,
+        }[spec.kind]
+        after_grid: list[Row] = []
+        seen_data = False
+        for row in region.rows:
+            if row.is_blank:
+                continue
+            if reader(region, table, row):
+                seen_data = True
+                after_grid.clear()
+                continue
+            if self.read_meta(region, table, row):
+                continue
+            if seen_data or _is_sentence(row):
+                after_grid.append(row)
+        self._read_trailer(table, after_grid)
+        self._check_duplicate_keys(region, table)
+        if not table.has_amounts:
+            table.state = "empty"
+            if not table.rows and not table.statement:
+                # A title with nothing under it: a cut-off file, not a published empty table.
+                self.problem(
+                    region,
+                    "找到了表名，但表中没有任何数据行，也没有空表说明：文件可能不完整",
+                    region.rows[0],
+                )
+        return table
+
+    def _read_trailer(self, table: ParsedTable, rows: list[Row]) -> None:
+        """Notes (注：…, with numbered continuations) and an empty table's statement."""
+        notes: list[str] = []
+        statement: list[str] = []
+        in_notes = False
+        for row in rows:
+            text = " ".join(cell for _, cell in row.filled)
+            if NOTE_RE.match(text):
+                in_notes = True
+                notes.append(text)
+            elif in_notes and NOTE_CONTINUATION_RE.match(text):
+                notes.append(text)
+            elif len(row.filled) == 1:
+                in_notes = False
+                statement.append(text)
+        table.notes = "\n".join(notes)
+        table.statement = "\n".join(statement)
+
+    def _check_duplicate_keys(self, region: Region, table: ParsedTable) -> None:
+        seen: dict[str, ParsedRow] = {}
+        for row in table.rows:
+            if row.key in seen:
+                first = seen[row.key]
+                what = f"科目编码 {row.code}" if row.code else f"“{row.name or row.key}”行"
+                self.problems.append(
+                    Problem(
+                        f"{what} 在表中出现了两次（第一次在第 {first.location.row} 行）",
+                        table=region.spec.label,
+                        location=row.location,
+                    )
+                )
+            seen.setdefault(row.key, row)
+
+    def _code_row(self, region: Region, table: ParsedTable, row: Row) -> bool:
+        spec = region.spec
+        code = "".join(row.cell(i) for i in spec.code_cols)
+        name = row.cell(spec.name_col)
+        label_cells = [squash(row.cell(i)) for i in range(spec.first_amount_col)]
+        is_total = any(cell in TOTAL_LABELS for cell in label_cells)
+        is_code = bool(CODE_RE.match(code)) and all(
+            not row.cell(i) or row.cell(i).isdigit() for i in spec.code_cols
+        )
+        first = spec.first_amount_col
+        cells = [row.cell(first + i) for i in range(len(spec.columns))]
+        if is_total and not is_code and any(cells) and not any(map(_reads_as_amount, cells)):
+            # "合计" under a header group (年初结转和结余/合计 …) is a header, not the total.
+            return False
+        if not (is_code or is_total):
+            # A row printed without code or label still counts when every amount cell
+            # reads as an amount and the row is not the 栏次 line (1, 2, 3, …).
+            if any(label_cells) or not any(cells) or _is_lanci_line(cells):
+                return False
+            try:
+                for text in cells:
+                    parse_amount(text)
+            except AmountError:
+                return False
+        amounts = {}
+        for i, col in enumerate(spec.columns):
+            value, mark = self._amount(region, row, first + i, col.header)
+            if value is not None or mark:
+                amounts[col.key] = (value, mark)
+        self._check_extra_cells(region, row, first + len(spec.columns))
+        position = len(table.rows)
+        if is_total:
+            key, label = (
+                "total",
+                next(
+                    (row.cell(i) for i in range(first) if squash(row.cell(i)) in TOTAL_LABELS),
+                    "合计",
+                ),
+            )
+            name = name if name and squash(name) not in TOTAL_LABELS else label
+            code = ""
+        elif is_code:
+            key = code
+        else:
+            key = f"#{position + 1}"
+        table.rows.append(
+            ParsedRow(
+                key=key,
+                position=position,
+                code=code,
+                name=name,
+                is_total=is_total,
+                amounts=amounts,
+                location=region.location(row),
+            )
+        )
+        return True
+
+    def _economic_row(self, region: Region, table: ParsedTable, row: Row) -> bool:
+        spec = region.spec
+        summaries = {squash(s.label): s for s in spec.summary_lines}
+        found = False
+        for block in range(spec.blocks):
+            base = block * spec.block_width
+            code, name = row.cell(base), row.cell(base + 1)
+            amount_index = base + 2
+            summary = summaries.get(squash(code))
+            if summary is None and not CODE_RE.match(code):
+                continue
+            found = True
+            value, mark = self._amount(region, row, amount_index, spec.columns[0].header)
+            amounts = {spec.columns[0].key: (value, mark)} if value is not None or mark else {}
+            side_rows = [r for r in table.rows if r.side == block]
+            table.rows.append(
+                ParsedRow(
+                    key=summary.key if summary else code,
+                    position=len(side_rows),
+                    code="" if summary else code,
+                    name=code if summary else name,
+                    is_total=summary is not None,
+                    side=block,
+                    amounts=amounts,
+                    location=region.location(row),
+                )
+            )
+        if found:
+            self._check_extra_cells(region, row, spec.blocks * spec.block_width)
+        return found
+
+    def _line_row(self, region: Region, table: ParsedTable, row: Row) -> bool:
+        spec = region.spec
+        found = False
+        for side, panel in enumerate(spec.panels):
+            lineno_text = row.cell(panel.lineno_col)
+            label = row.cell(panel.label_col)
+            if "栏次" in squash(label) or "栏次" in squash(lineno_text):
+                continue
+            if not lineno_text.isdigit():
+                continue
+            line = panel.line(int(lineno_text))
+            if line is None:
+                self.problem(
+                    region,
+                    f"行次 {lineno_text} 不在表式的“{panel.title or '本表'}”栏中",
+                    row,
+                    column=panel.lineno_col,
+                    value=lineno_text,
+                )
+                continue
+            found = True
+            amounts = {}
+            for i, col in enumerate(panel.columns):
+                value, mark = self._amount(
+                    region, row, panel.first_amount_col + i, f"{panel.title}/{col.header}"
+                )
+                if value is not None or mark:
+                    amounts[col.key] = (value, mark)
+            table.rows.append(
+                ParsedRow(
+                    key=line.key,
+                    position=len([r for r in table.rows if r.side == side]),
+                    name=label,
+                    line_no=line.no,
+                    is_total=line.total,
+                    side=side,
+                    amounts=amounts,
+                    location=region.location(row),
+                )
+            )
+        if found:
+            last = spec.panels[-1]
+            self._check_extra_cells(region, row, last.first_amount_col + len(last.columns))
+        return found
+
+    # ---------------------------------------------------------------- text tables
+    def parse_text_table(self, region: Region) -> ParsedTable:
+        table = ParsedTable(region.spec.number, location=region.location(region.rows[0]))
+        if region.title_row is not None:
+            table.printed_title = region.sheet.rows[region.title_row].filled[0][1]
+        for row in region.rows:
+            if len(row.filled) <= 2:
+                for _, text in row.filled:
+                    unit = UNIT_RE.search(text)
+                    if unit:
+                        table.unit = unit.group(2)
+                    dept = DEPARTMENT_RE.match(text)
+                    if dept and not table.printed_department:
+                        table.printed_department = MARK_RE.sub("", dept.group(2)).strip()
+        return table
+
+
+def _reads_as_amount(text: str) -> bool:
+    try:
+        value, mark = parse_amount(text)
+    except AmountError:
+        return False
+    return value is not None or bool(mark)
+
+
+def _is_sentence(row: Row) -> bool:
+    return len(row.filled) == 1 and len(row.filled[0][1]) >= 4
+
+
+def _is_lanci_line(cells: list[str]) -> bool:
+    numbers = [c for c in cells if c]
+    return bool(numbers) and all(c.isdigit() for c in numbers) and numbers[0] == "1"
+
+
+def parse_sheets(sheets: list[Sheet], layout: Layout) -> ParsedDisclosure:
+    return LayoutParser(layout).parse(sheets)

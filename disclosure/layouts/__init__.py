@@ -1,0 +1,350 @@
+"""Layouts: versioned declarations of the 公开 tables, read from the TOML files beside this one.
+
+A layout is data. Adding a region's or a year's layout means adding a TOML file here; the
+importer, the pages, the PDF, the exports and the checks read the declarations and have no
+per-table code paths.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from django.utils.translation import get_language
+
+LAYOUT_DIR = Path(__file__).resolve().parent
+
+TABLE_KINDS = (
+    "codes",  # rows keyed by classification codes (类/款/项) plus a 合计 row
+    "economic",  # economic codes printed in side-by-side blocks, plus summary lines
+    "lines",  # fixed lines with 行次, in one or more side-by-side panels
+    "narrative",  # text sections
+    "performance_overall",  # the department-wide performance self-evaluation
+    "performance_project",  # one project's performance self-evaluation (repeatable)
+)
+
+
+class LayoutError(ValueError):
+    """A layout file contradicts itself; raised at load time, never at request time."""
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    group: tuple[str, ...] = ()
+    lanci: str = ""
+    sum_of: tuple[str, ...] = ()
+    part_of: str = ""
+    en: str = ""
+    group_en: tuple[str, ...] = ()
+
+    @property
+    def header(self) -> str:
+        """The full header text, groups included: what a reader sees above the cells."""
+        return "/".join((*self.group, self.label))
+
+    def display_label(self) -> str:
+        return self.en if _english() and self.en else self.label
+
+    def display_group(self) -> tuple[str, ...]:
+        return self.group_en if _english() and self.group_en else self.group
+
+
+@dataclass(frozen=True)
+class Line:
+    no: int
+    label: str
+    key: str
+    en: str = ""
+    sum_of: tuple[int, ...] = ()
+    part_of: int | None = None
+    class_code: str = ""
+    economic_code: str = ""
+    indent: int = 0
+    total: bool = False
+    format: str = "amount"  # amount | count
+
+    def display_label(self) -> str:
+        return self.en if _english() and self.en else self.label
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    key: str
+    label: str
+    en: str = ""
+    sum_of_codes: tuple[str, ...] = ()
+
+    def display_label(self) -> str:
+        return self.en if _english() and self.en else self.label
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    lines: tuple[Line, ...]
+    label_col: int
+    lineno_col: int
+    first_amount_col: int
+    title_en: str = ""
+
+    def line(self, no: int) -> Line | None:
+        return self._by_no.get(no)
+
+    @property
+    def _by_no(self) -> dict[int, Line]:
+        return {line.no: line for line in self.lines}
+
+
+@dataclass(frozen=True)
+class Flow:
+    opening: str
+    income: str
+    spend: str
+    closing: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    number: str
+    title: str
+    kind: str
+    title_en: str = ""
+    unit: str = "元"
+    classification: str = ""
+    columns: tuple[Column, ...] = ()
+    code_cols: tuple[int, ...] = (0,)
+    name_col: int = 1
+    first_amount_col: int = 2
+    panels: tuple[Panel, ...] = ()
+    blocks: int = 1
+    block_width: int = 3
+    block_titles: tuple[str, ...] = ()
+    block_titles_en: tuple[str, ...] = ()
+    summary_lines: tuple[SummaryLine, ...] = ()
+    flows: tuple[Flow, ...] = ()
+    indicator_fields: tuple[str, ...] = ()
+    repeatable: bool = False
+    reconstructed: bool = False
+    mark: str = ""
+
+    @property
+    def label(self) -> str:
+        """The table's name as printed in Chinese documents: "公开05"."""
+        return f"公开{self.number}"
+
+    def display_title(self) -> str:
+        return self.title_en if _english() and self.title_en else self.title
+
+    @property
+    def is_amount_table(self) -> bool:
+        return self.kind in {"codes", "economic", "lines"}
+
+    def all_columns(self) -> tuple[Column, ...]:
+        """Every amount column, panels included, in printed order (keys may repeat across
+        panels: a panel's columns belong to that panel's lines only)."""
+        if self.panels:
+            return tuple(col for panel in self.panels for col in panel.columns)
+        return self.columns
+
+    def column(self, key: str) -> Column | None:
+        for col in self.all_columns():
+            if col.key == key:
+                return col
+        return None
+
+    def panel_for_line_key(self, key: str) -> Panel | None:
+        for panel in self.panels:
+            if any(line.key == key for line in panel.lines):
+                return panel
+        return None
+
+
+@dataclass(frozen=True)
+class Layout:
+    slug: str
+    name: str
+    version: int
+    first_year: int
+    tables: tuple[TableSpec, ...]
+    name_en: str = ""
+    region: str = ""
+    mark: str = "公开{number}表"
+    _index: dict[str, TableSpec] = field(default_factory=dict, compare=False, repr=False)
+
+    def table(self, number: str) -> TableSpec:
+        return self._index[number]
+
+    def has_table(self, number: str) -> bool:
+        return number in self._index
+
+    @property
+    def numbers(self) -> list[str]:
+        return [t.number for t in self.tables]
+
+
+def _columns(raw: list[dict]) -> tuple[Column, ...]:
+    cols = []
+    for c in raw:
+        cols.append(
+            Column(
+                key=c["key"],
+                label=c["label"],
+                group=tuple(c.get("group", ())),
+                lanci=str(c.get("lanci", "")),
+                sum_of=tuple(c.get("sum_of", ())),
+                part_of=c.get("part_of", ""),
+                en=c.get("en", ""),
+                group_en=tuple(c.get("group_en", ())),
+            )
+        )
+    return tuple(cols)
+
+
+def _lines(raw: list[dict]) -> tuple[Line, ...]:
+    return tuple(
+        Line(
+            no=int(item["no"]),
+            label=item.get("label", ""),
+            key=item.get("key") or str(item["no"]),
+            en=item.get("en", ""),
+            sum_of=tuple(int(n) for n in item.get("sum_of", ())),
+            part_of=item.get("part_of"),
+            class_code=item.get("class_code", ""),
+            economic_code=item.get("economic_code", ""),
+            indent=int(item.get("indent", 0)),
+            total=bool(item.get("total", False)),
+            format=item.get("format", "amount"),
+        )
+        for item in raw
+    )
+
+
+def _validate_table(slug: str, t: TableSpec) -> None:
+    where = f"{slug} 公开{t.number}"
+    if t.kind not in TABLE_KINDS:
+        raise LayoutError(f"{where}: unknown kind {t.kind!r}")
+    column_sets = [p.columns for p in t.panels] if t.panels else [t.columns]
+    for cols in column_sets:
+        keys = [c.key for c in cols]
+        if len(keys) != len(set(keys)):
+            raise LayoutError(f"{where}: duplicate column keys")
+        for c in cols:
+            for ref in (*c.sum_of, *([c.part_of] if c.part_of else [])):
+                if ref not in keys:
+                    raise LayoutError(f"{where}: column {c.key} refers to unknown {ref}")
+    for p in t.panels:
+        numbers = [line.no for line in p.lines]
+        if len(numbers) != len(set(numbers)):
+            raise LayoutError(f"{where}: duplicate 行次 in panel {p.key}")
+        for line in p.lines:
+            for ref in line.sum_of:
+                if ref not in numbers:
+                    raise LayoutError(f"{where}: line {line.no} sums unknown line {ref}")
+    if t.panels:
+        all_keys = [line.key for p in t.panels for line in p.lines]
+        if len(all_keys) != len(set(all_keys)):
+            raise LayoutError(f"{where}: a line key is used twice")
+    if t.kind in {"codes", "economic", "lines"} and not (t.columns or t.panels):
+        raise LayoutError(f"{where}: an amount table needs columns")
+
+
+def parse_layout(data: dict) -> Layout:
+    tables = []
+    for t in data["tables"]:
+        panels = tuple(
+            Panel(
+                key=p["key"],
+                title=p.get("title", ""),
+                title_en=p.get("title_en", ""),
+                columns=_columns(p["columns"]),
+                lines=_lines(p["lines"]),
+                label_col=int(p["label_col"]),
+                lineno_col=int(p["lineno_col"]),
+                first_amount_col=int(p["first_amount_col"]),
+            )
+            for p in t.get("panels", [])
+        )
+        spec = TableSpec(
+            number=str(t["number"]),
+            title=t["title"],
+            title_en=t.get("title_en", ""),
+            kind=t["kind"],
+            unit=t.get("unit", "元"),
+            classification=t.get("classification", ""),
+            columns=_columns(t.get("columns", [])),
+            code_cols=tuple(t.get("code_cols", (0,))),
+            name_col=int(t.get("name_col", 1)),
+            first_amount_col=int(t.get("first_amount_col", 2)),
+            panels=panels,
+            blocks=int(t.get("blocks", 1)),
+            block_width=int(t.get("block_width", 3)),
+            block_titles=tuple(t.get("block_titles", ())),
+            block_titles_en=tuple(t.get("block_titles_en", ())),
+            summary_lines=tuple(
+                SummaryLine(
+                    key=s["key"],
+                    label=s["label"],
+                    en=s.get("en", ""),
+                    sum_of_codes=tuple(s.get("sum_of_codes", ())),
+                )
+                for s in t.get("summary_lines", [])
+            ),
+            flows=tuple(Flow(**f) for f in t.get("flows", [])),
+            indicator_fields=tuple(t.get("indicator_fields", ())),
+            repeatable=bool(t.get("repeatable", False)),
+            reconstructed=bool(t.get("reconstructed", False)),
+            mark=data.get("mark", "公开{number}表").format(number=t["number"]),
+        )
+        _validate_table(data["slug"], spec)
+        tables.append(spec)
+    numbers = [t.number for t in tables]
+    if len(numbers) != len(set(numbers)):
+        raise LayoutError(f"{data['slug']}: a table number is declared twice")
+    layout = Layout(
+        slug=data["slug"],
+        name=data["name"],
+        name_en=data.get("name_en", ""),
+        version=int(data.get("version", 1)),
+        first_year=int(data.get("first_year", 0)),
+        region=data.get("region", ""),
+        mark=data.get("mark", "公开{number}表"),
+        tables=tuple(tables),
+    )
+    layout._index.update({t.number: t for t in tables})
+    return layout
+
+
+@cache
+def all_layouts() -> dict[str, Layout]:
+    layouts = {}
+    for path in sorted(LAYOUT_DIR.glob("*.toml")):
+        with path.open("rb") as fh:
+            layout = parse_layout(tomllib.load(fh))
+        if layout.slug != path.stem:
+            raise LayoutError(f"{path.name}: slug {layout.slug!r} must match the file name")
+        layouts[layout.slug] = layout
+    return layouts
+
+
+def get_layout(slug: str) -> Layout:
+    try:
+        return all_layouts()[slug]
+    except KeyError:
+        raise LayoutError(f"unknown layout {slug!r}") from None
+
+
+def layout_choices() -> list[tuple[str, str]]:
+    return [(slug, layout.name) for slug, layout in all_layouts().items()]
+
+
+DEFAULT_LAYOUT = "yunnan-2021"

@@ -1,0 +1,72 @@
+"""Everything the demo needs, idempotent: 2021 catalogues, the seed disclosure published,
+and demo accounts whose passwords are printed."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Role
+from disclosure.catalogues import catalogue_load, read_catalogue_file
+from disclosure.models import Department
+from disclosure.models.organisation import DepartmentKind
+from disclosure.services import disclosure_import
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+CATALOGUES = [
+    ("functional", ["2021-functional-classes.csv", "2021-functional-seed-codes.csv"]),
+    ("economic", ["2021-economic.csv"]),
+]
+SEED = DATA / "seeds" / "yuxi-xinfang-2021.txt"
+SEED_DEPARTMENT = ("yuxi-xinfang", "玉溪市信访局")
+
+# Demo only: these accounts exist on a developer's machine, never in production.
+DEMO_USERS = [
+    ("admin", "Demo-admin-2021", Role.ADMINISTRATOR, None, "系统管理员"),
+    ("reviewer", "Demo-reviewer-2021", Role.REVIEWER, None, "财政局审核人"),
+    ("xinfang", "Demo-xinfang-2021", Role.PREPARER, "yuxi-xinfang", "信访局填报人"),
+]
+
+
+class Command(BaseCommand):
+    help = "载入演示数据：2021 年分类科目、玉溪市信访局 2021 年度决算（已公开）、演示账户。"
+
+    @transaction.atomic
+    def handle(self, *args, **opts):
+        for kind, files in CATALOGUES:
+            entries = []
+            for name in files:
+                entries += read_catalogue_file((DATA / "catalogues" / name).read_bytes(), kind=kind)
+            catalogue_load(
+                year=2021,
+                kind=kind,
+                entries=entries,
+                source="；".join(files),
+                provenance="compiled",
+            )
+        code, name = SEED_DEPARTMENT
+        Department.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": DepartmentKind.ADMINISTRATIVE}
+        )
+        result = disclosure_import(
+            data=SEED.read_bytes(),
+            filename=SEED.name,
+            department_code=code,
+            year=2021,
+            publish=True,
+        )
+        self.stdout.write(result.summary())
+
+        User = get_user_model()
+        self.stdout.write("演示账户（仅供本机演示）：")
+        for username, password, role, dept_code, full_name in DEMO_USERS:
+            user, _ = User.objects.get_or_create(username=username)
+            user.role = role
+            user.first_name = full_name
+            user.department = Department.objects.get(code=dept_code) if dept_code else None
+            user.is_staff = role in {Role.ADMINISTRATOR, Role.REVIEWER}
+            user.is_superuser = role == Role.ADMINISTRATOR
+            user.set_password(password)
+            user.save()
+            self.stdout.write(f"  {full_name:<8} 用户名 {username:<10} 密码 {password}")

@@ -1,0 +1,225 @@
+"""A department's disclosure for a year, and the amounts of its tables exactly as printed."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from disclosure.layouts import Layout, get_layout, layout_choices
+from disclosure.models.fields import MoneyField
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已批复")
+    PUBLISHED = "published", _("已公开")
+
+
+class DisclosureQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def for_year(self, year: int):
+        return self.filter(year_id=year)
+
+    def for_department(self, department):
+        return self.filter(department=department)
+
+    def latest_versions(self):
+        """Each department-year's newest version (of whatever status)."""
+        newer = self.model.objects.filter(
+            department=models.OuterRef("department"),
+            year=models.OuterRef("year"),
+            version__gt=models.OuterRef("version"),
+        )
+        return self.exclude(models.Exists(newer))
+
+    def current(self):
+        """Each department-year's newest published version: what the public reads."""
+        newer = self.model.objects.filter(
+            department=models.OuterRef("department"),
+            year=models.OuterRef("year"),
+            status=Status.PUBLISHED,
+            version__gt=models.OuterRef("version"),
+        )
+        return self.published().exclude(models.Exists(newer))
+
+
+class Disclosure(models.Model):
+    """One version of one department's final accounts for one year."""
+
+    department = models.ForeignKey(
+        "disclosure.Department", on_delete=models.PROTECT, related_name="disclosures"
+    )
+    year = models.ForeignKey(
+        "disclosure.FiscalYear", on_delete=models.PROTECT, related_name="disclosures"
+    )
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    layout = models.CharField(_("表式"), max_length=40, choices=layout_choices)
+    approved_on = models.DateField(_("批复日期"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    correction_note = models.TextField(_("更正说明"), blank=True)
+    source_name = models.CharField(_("来源文件"), max_length=255, blank=True)
+    content_digest = models.CharField(
+        _("内容摘要"),
+        max_length=64,
+        blank=True,
+        help_text=_("导入内容的 SHA-256：相同内容再次导入时不作任何改动。"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = DisclosureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("决算公开")
+        verbose_name_plural = _("决算公开")
+        ordering = ["-year", "department__code", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year", "version"],
+                name="disclosure_unique_department_year_version",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="disclosure_version_positive"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="disclosure_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.year_id}年度 v{self.version}"
+
+    @property
+    def layout_spec(self) -> Layout:
+        return get_layout(self.layout)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_editable(self) -> bool:
+        """Amounts may change only before submission (or after a return)."""
+        return self.status in {Status.DRAFT, Status.RETURNED}
+
+
+class TableState(models.TextChoices):
+    PROVIDED = "provided", _("已填报")
+    EMPTY = "empty", _("空表（附说明）")
+    NOT_PROVIDED = "not_provided", _("未提供")
+    EXEMPT = "exempt", _("涉密不公开")
+
+
+class DisclosureTable(models.Model):
+    """One 公开 table of a disclosure: its state, statement, notes and unit as printed."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="tables")
+    number = models.CharField(_("表号"), max_length=4)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=TableState.choices, default=TableState.PROVIDED
+    )
+    statement = models.TextField(_("空表说明"), blank=True)
+    notes = models.TextField(_("注"), blank=True)
+    unit = models.CharField(_("金额单位"), max_length=8, blank=True)
+    printed_department = models.CharField(_("表上所印单位"), max_length=200, blank=True)
+    printed_title = models.CharField(_("表上所印标题"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("公开表")
+        verbose_name_plural = _("公开表")
+        ordering = ["disclosure", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "number"], name="disclosure_table_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"公开{self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"公开{self.number}"
+
+
+class TableRow(models.Model):
+    """A printed row: a classification code, a 合计, a fixed line, or a summary line.
+
+    `key` identifies the row inside its table (the code, the line's key, `total`, or
+    `#<position>` for a row the document printed without code or label). `side` is the
+    panel or block the row was printed in, so side-by-side tables render as printed.
+    """
+
+    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="rows")
+    position = models.PositiveIntegerField(_("顺序"))
+    side = models.PositiveSmallIntegerField(_("栏块"), default=0)
+    key = models.CharField(_("行键"), max_length=40)
+    code = models.CharField(_("科目编码"), max_length=16, blank=True)
+    name = models.CharField(_("名称（按原表）"), max_length=200, blank=True)
+    line_no = models.PositiveSmallIntegerField(_("行次"), null=True, blank=True)
+    is_total = models.BooleanField(_("合计行"), default=False)
+
+    class Meta:
+        verbose_name = _("表行")
+        verbose_name_plural = _("表行")
+        ordering = ["table", "side", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "key"], name="table_row_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code or self.key} {self.name}"
+
+
+class Amount(models.Model):
+    """One non-blank cell. A blank cell has no row here; a printed dash keeps its mark."""
+
+    row = models.ForeignKey(TableRow, on_delete=models.CASCADE, related_name="amounts")
+    column = models.CharField(_("栏目"), max_length=40)
+    value = MoneyField(_("金额"), null=True, blank=True)
+    mark = models.CharField(_("原表符号"), max_length=8, blank=True)
+
+    class Meta:
+        verbose_name = _("金额")
+        verbose_name_plural = _("金额")
+        constraints = [
+            models.UniqueConstraint(fields=["row", "column"], name="amount_unique_row_column"),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=False) | ~models.Q(mark=""),
+                name="amount_has_value_or_mark",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.column}={self.value if self.value is not None else self.mark}"
+
+
+class NarrativeSection(models.Model):
+    """A text section: 公开10's grid, or an explanation (说明) published with the tables."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="narratives")
+    table_number = models.CharField(_("所属表号"), max_length=4, blank=True)
+    position = models.PositiveIntegerField(_("顺序"))
+    heading = models.CharField(_("标题"), max_length=200, blank=True)
+    subheading = models.CharField(_("小标题"), max_length=200, blank=True)
+    body = models.TextField(_("正文"), blank=True)
+
+    class Meta:
+        verbose_name = _("说明")
+        verbose_name_plural = _("说明")
+        ordering = ["disclosure", "table_number", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "table_number", "position"],
+                name="narrative_unique_position",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return " ".join(filter(None, [self.heading, self.subheading]))

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from disclosure import views
+
+app_name = "disclosure"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("disclosures/", views.disclosure_list, name="list"),
+    path("disclosures/<int:year>/<slug:code>/", views.disclosure_detail, name="detail"),
+    path(
+        "disclosures/<int:year>/<slug:code>/tables/<str:number>/",
+        views.table_detail,
+        name="table",
+    ),
+]

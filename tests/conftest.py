@@ -1,0 +1,62 @@
+"""Shared fixtures: the seed document, an imported seed disclosure, and the personas."""
+
+from pathlib import Path
+
+import pytest
+
+from disclosure.catalogues import catalogue_load, read_catalogue_file
+
+DATA = Path(__file__).resolve().parent.parent / "disclosure" / "data"
+SEED_PATH = DATA / "seeds" / "yuxi-xinfang-2021.txt"
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    # Production settings redirect to HTTPS when DEBUG is off; the test client speaks HTTP.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(scope="session")
+def seed_bytes() -> bytes:
+    return SEED_PATH.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def seed_text(seed_bytes) -> str:
+    return seed_bytes.decode("utf-8")
+
+
+@pytest.fixture
+def catalogues_2021(db):
+    for kind, files in [
+        ("functional", ["2021-functional-classes.csv", "2021-functional-seed-codes.csv"]),
+        ("economic", ["2021-economic.csv"]),
+    ]:
+        entries = []
+        for name in files:
+            entries += read_catalogue_file((DATA / "catalogues" / name).read_bytes(), kind=kind)
+        catalogue_load(year=2021, kind=kind, entries=entries)
+
+
+@pytest.fixture
+def seed_disclosure(db, seed_bytes):
+    """The seed imported and published as 玉溪市信访局 2021 (code yuxi-xinfang)."""
+    from disclosure.services import disclosure_import
+
+    return disclosure_import(
+        data=seed_bytes,
+        filename=SEED_PATH.name,
+        department_code="yuxi-xinfang",
+        year=2021,
+        publish=True,
+    ).disclosure
+
+
+@pytest.fixture
+def seed_draft(db, seed_bytes):
+    """The seed imported as a draft (not public)."""
+    from disclosure.services import disclosure_import
+
+    return disclosure_import(
+        data=seed_bytes, filename=SEED_PATH.name, department_code="yuxi-xinfang", year=2021
+    ).disclosure
