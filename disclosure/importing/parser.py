@@ -17,7 +17,6 @@ from disclosure.importing.sources import Row, Sheet
 from disclosure.layouts import Layout, TableSpec
 from disclosure.money import AmountError, parse_amount
 
-MARK_RE = re.compile(r"公开\s*(\d{1,2})\s*表")
 YEAR_PREFIX_RE = re.compile(r"^\d{4}\s*年度?")
 CODE_RE = re.compile(r"^\d{2,9}$")
 DEPARTMENT_RE = re.compile(r"^(部门|编制单位|部门名称|单位名称|单位)\s*[:：]\s*(.*)$")
@@ -59,6 +58,8 @@ class LayoutParser:
     def __init__(self, layout: Layout):
         self.layout = layout
         self.titles = {title_key(t.title): t for t in layout.tables}
+        self.mark_re = layout.mark_re
+        self._code_context: dict[int, list[str]] = {}
         self.problems: list[Problem] = []
 
     # ---------------------------------------------------------------- finding tables
@@ -73,13 +74,13 @@ class LayoutParser:
                     anchors.append((i, "title", spec.number))
                     continue
             for col, text in filled:
-                match = MARK_RE.search(text)
+                match = self.mark_re.search(text)
                 if match:
                     number = f"{int(match.group(1)):02d}"
                     if not self.layout.has_table(number):
                         self.problems.append(
                             Problem(
-                                f"未知的表：“公开{number}表”不在表式“{self.layout.name}”中",
+                                f"未知的表：“{match.group(0)}”不在表式“{self.layout.name}”中",
                                 location=Location(sheet.name, row.number, col),
                                 value=text,
                             )
@@ -140,9 +141,9 @@ class LayoutParser:
                 first = seen[number]
                 self.problems.append(
                     Problem(
-                        f"公开{number}表出现了两次（另一处在"
+                        f"{region.spec.mark}出现了两次（另一处在"
                         f"{first.location(first.rows[0]).describe() or '前面'}）",
-                        table=f"公开{number}",
+                        table=region.spec.label,
                         location=region.location(region.rows[0]),
                     )
                 )
@@ -205,11 +206,11 @@ class LayoutParser:
                 continue
             dept = DEPARTMENT_RE.match(text)
             if dept:
-                name = MARK_RE.sub("", dept.group(2)).strip()
+                name = self.mark_re.sub("", dept.group(2)).strip()
                 if name and not table.printed_department:
                     table.printed_department = name
                 continue
-            if MARK_RE.fullmatch(squash(text)):
+            if self.mark_re.fullmatch(squash(text)):
                 continue
             if title_key(text) == title_key(region.spec.title):
                 table.printed_title = table.printed_title or text
@@ -309,13 +310,20 @@ class LayoutParser:
 
     def _code_row(self, region: Region, table: ParsedTable, row: Row) -> bool:
         spec = region.spec
-        code = "".join(row.cell(i) for i in spec.code_cols)
+        parts = [row.cell(i) for i in spec.code_cols]
+        if len(parts) == 3 and any(parts):
+            # 类 | 款 | 项 in three columns; a blank 类 or 款 cell repeats the one above.
+            context = self._code_context.setdefault(id(region), ["", ""])
+            if not parts[1] and parts[2]:
+                parts[1] = context[1]
+            if not parts[0] and parts[1]:
+                parts[0] = context[0]
+            context[0], context[1] = parts[0], parts[1] or context[1]
+        code = "".join(parts)
         name = row.cell(spec.name_col)
         label_cells = [squash(row.cell(i)) for i in range(spec.first_amount_col)]
         is_total = any(cell in TOTAL_LABELS for cell in label_cells)
-        is_code = bool(CODE_RE.match(code)) and all(
-            not row.cell(i) or row.cell(i).isdigit() for i in spec.code_cols
-        )
+        is_code = bool(CODE_RE.match(code)) and all(not p or p.isdigit() for p in parts)
         first = spec.first_amount_col
         cells = [row.cell(first + i) for i in range(len(spec.columns))]
         if is_total and not is_code and any(cells) and not any(map(_reads_as_amount, cells)):
@@ -400,22 +408,27 @@ class LayoutParser:
         spec = region.spec
         found = False
         for side, panel in enumerate(spec.panels):
-            lineno_text = row.cell(panel.lineno_col)
             label = row.cell(panel.label_col)
-            if "栏次" in squash(label) or "栏次" in squash(lineno_text):
-                continue
-            if not lineno_text.isdigit():
-                continue
-            line = panel.line(int(lineno_text))
-            if line is None:
-                self.problem(
-                    region,
-                    f"行次 {lineno_text} 不在表式的“{panel.title or '本表'}”栏中",
-                    row,
-                    column=panel.lineno_col,
-                    value=lineno_text,
-                )
-                continue
+            if panel.lineno_col < 0:
+                line = panel.line_by_label(label) if label else None
+                if line is None:
+                    continue
+            else:
+                lineno_text = row.cell(panel.lineno_col)
+                if "栏次" in squash(label) or "栏次" in squash(lineno_text):
+                    continue
+                if not lineno_text.isdigit():
+                    continue
+                line = panel.line(int(lineno_text))
+                if line is None:
+                    self.problem(
+                        region,
+                        f"行次 {lineno_text} 不在表式的“{panel.title or '本表'}”栏中",
+                        row,
+                        column=panel.lineno_col,
+                        value=lineno_text,
+                    )
+                    continue
             found = True
             amounts = {}
             for i, col in enumerate(panel.columns):
@@ -454,7 +467,7 @@ class LayoutParser:
                         table.unit = unit.group(2)
                     dept = DEPARTMENT_RE.match(text)
                     if dept and not table.printed_department:
-                        table.printed_department = MARK_RE.sub("", dept.group(2)).strip()
+                        table.printed_department = self.mark_re.sub("", dept.group(2)).strip()
         return table
 
 

@@ -81,7 +81,7 @@ def strip_paragraphs(text: str) -> str:
 
 def _content_rows(parser: LayoutParser, region: Region) -> list[Row]:
     """The region's rows without the title, mark, department and unit lines."""
-    from disclosure.importing.parser import DEPARTMENT_RE, MARK_RE, UNIT_RE, title_key
+    from disclosure.importing.parser import DEPARTMENT_RE, UNIT_RE, title_key
 
     rows = []
     for row in region.rows:
@@ -90,7 +90,7 @@ def _content_rows(parser: LayoutParser, region: Region) -> list[Row]:
         texts = [t for _, t in row.filled]
         if len(texts) == 1 and (
             title_key(texts[0]) == title_key(region.spec.title)
-            or MARK_RE.fullmatch(texts[0].replace(" ", ""))
+            or parser.mark_re.fullmatch(texts[0].replace(" ", ""))
             or UNIT_RE.search(texts[0])
             or DEPARTMENT_RE.match(texts[0])
         ):

@@ -7,6 +7,7 @@ per-table code paths.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,6 +29,10 @@ TABLE_KINDS = (
 
 class LayoutError(ValueError):
     """A layout file contradicts itself; raised at load time, never at request time."""
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\u3000“”\"'‘’]", "", text)
 
 
 def _english() -> bool:
@@ -93,16 +98,16 @@ class Panel:
     columns: tuple[Column, ...]
     lines: tuple[Line, ...]
     label_col: int
-    lineno_col: int
+    lineno_col: int  # -1: the layout prints no 行次; lines are known by their label
     first_amount_col: int
     title_en: str = ""
 
     def line(self, no: int) -> Line | None:
-        return self._by_no.get(no)
+        return next((line for line in self.lines if line.no == no), None)
 
-    @property
-    def _by_no(self) -> dict[int, Line]:
-        return {line.no: line for line in self.lines}
+    def line_by_label(self, label: str) -> Line | None:
+        wanted = _squash(label)
+        return next((line for line in self.lines if _squash(line.label) == wanted), None)
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,7 @@ class TableSpec:
     @property
     def label(self) -> str:
         """The table's name as printed in Chinese documents: "公开05"."""
-        return f"公开{self.number}"
+        return self.mark.removesuffix("表") if self.mark else f"公开{self.number}"
 
     def display_title(self) -> str:
         return self.title_en if _english() and self.title_en else self.title
@@ -180,6 +185,16 @@ class Layout:
     region: str = ""
     mark: str = "公开{number}表"
     _index: dict[str, TableSpec] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def mark_re(self) -> re.Pattern:
+        """The table mark as a pattern: "公开{number}表" finds 公开05表, 公开 5 表 …"""
+        before, _, after = self.mark.partition("{number}")
+        return re.compile(
+            r"\s*".join(map(re.escape, before))
+            + r"\s*(\d{1,2})\s*"
+            + r"\s*".join(map(re.escape, after))
+        )
 
     def table(self, number: str) -> TableSpec:
         return self._index[number]
