@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from decimal import Decimal
+from functools import cache
+
+from django.db import connection
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Collate
 
 from disclosure.models import (
     Amount,
@@ -64,3 +69,86 @@ def disclosure_tables(disclosure: Disclosure, *, unit: str | None = None) -> lis
             elif view.spec.kind == "performance_project":
                 view.projects = projects
     return views
+
+
+# ------------------------------------------------------------------ finding and comparing
+def disclosure_search(*, q: str = "", year: int | None = None, parent: str = ""):
+    """Current published disclosures, filtered; sorted by year then department name in
+    pinyin order where PostgreSQL's ICU collation exists, by department code otherwise."""
+    qs = Disclosure.objects.current().select_related("department", "department__parent", "year")
+    if q:
+        qs = qs.filter(
+            Q(department__name__icontains=q)
+            | Q(department__code__icontains=q)
+            | Q(department__parent__name__icontains=q)
+        )
+    if year:
+        qs = qs.for_year(year)
+    if parent:
+        qs = qs.filter(Q(department__parent__code=parent) | Q(department__code=parent))
+    return qs.order_by("-year", *department_order("department__"))
+
+
+def department_order(prefix: str = "") -> list:
+    if connection.vendor == "postgresql" and _has_icu_collation():
+        return [Collate(f"{prefix}name", "zh-x-icu"), f"{prefix}code"]
+    return [f"{prefix}code"]
+
+
+@cache
+def _has_icu_collation() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_collation WHERE collname = 'zh-x-icu'")
+        return cursor.fetchone() is not None
+
+
+def published_years() -> list[int]:
+    return list(
+        Disclosure.objects.published()
+        .order_by("-year_id")
+        .values_list("year_id", flat=True)
+        .distinct()
+    )
+
+
+def figure_values(disclosures: list[Disclosure]) -> dict[int, dict[str, Decimal | None]]:
+    """Each disclosure's key figures (declared in its layout), in one query."""
+    wanted: dict[tuple[int, str, str, str], str] = {}
+    for d in disclosures:
+        for key, f in d.layout_spec.figures.items():
+            wanted[(d.pk, f.table, f.row, f.column)] = key
+    values: dict[int, dict[str, Decimal | None]] = {
+        d.pk: dict.fromkeys(d.layout_spec.figures) for d in disclosures
+    }
+    if not wanted:
+        return values
+    found = Amount.objects.filter(
+        row__table__disclosure_id__in={k[0] for k in wanted},
+        row__table__number__in={k[1] for k in wanted},
+        row__key__in={k[2] for k in wanted},
+        column__in={k[3] for k in wanted},
+    ).values_list("row__table__disclosure_id", "row__table__number", "row__key", "column", "value")
+    for cell in found:
+        key = wanted.get(cell[:4])
+        if key is not None:
+            values[cell[0]][key] = cell[4]
+    return values
+
+
+def department_history(department) -> list[Disclosure]:
+    """The department's current published disclosure of every year, oldest first."""
+    return list(
+        Disclosure.objects.current()
+        .filter(department=department)
+        .select_related("department", "year")
+        .order_by("year_id")
+    )
+
+
+def versions_of(disclosure: Disclosure) -> list[Disclosure]:
+    """Every published version of the same department-year, newest first."""
+    return list(
+        Disclosure.objects.published()
+        .filter(department_id=disclosure.department_id, year_id=disclosure.year_id)
+        .order_by("-version")
+    )

@@ -9,8 +9,16 @@ urlpatterns = [
     path("disclosures/", views.disclosure_list, name="list"),
     path("disclosures/<int:year>/<slug:code>/", views.disclosure_detail, name="detail"),
     path(
+        "disclosures/<int:year>/<slug:code>/v<int:version>/",
+        views.disclosure_detail,
+        name="version",
+    ),
+    path(
         "disclosures/<int:year>/<slug:code>/tables/<str:number>/",
         views.table_detail,
         name="table",
     ),
+    path("departments/<slug:code>/", views.department_detail, name="department"),
+    path("boards/<int:year>/", views.board, name="board"),
+    path("glossary/", views.glossary_page, name="glossary"),
 ]

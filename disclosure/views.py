@@ -1,9 +1,26 @@
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+"""Public pages: find, read, understand and compare published disclosures."""
 
-from disclosure import selectors
-from disclosure.models import Disclosure
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django_tables2 import RequestConfig
+
+from disclosure import charts, glossary, selectors
+from disclosure.models import Department, Disclosure
+from disclosure.money import ZERO, round_half_up
+from disclosure.tables import DisclosureListTable, board_table
+
+NOT_FOUND = "没有找到这份已公开的决算。"
 
 
 @never_cache
@@ -12,43 +29,242 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    disclosures = (
-        Disclosure.objects.current()
-        .select_related("department", "year")
-        .order_by("-year", "department__code")
-    )
-    return render(request, "disclosure/home.html", {"disclosures": disclosures})
+UNIT_PARAMS = {"yuan": "元", "wan": "万元"}
 
 
-def disclosure_list(request: HttpRequest) -> HttpResponse:
-    return home(request)
+def _unit(request: HttpRequest) -> str | None:
+    """?unit=wan shows amounts in 万元, ?unit=yuan in 元; otherwise as printed."""
+    return UNIT_PARAMS.get(request.GET.get("unit", ""))
 
 
-def _published(year: int, code: str) -> Disclosure:
-    disclosure = selectors.published_disclosure(year=year, code=code)
+def _published_or_404(year: int, code: str, version: int | None = None) -> Disclosure:
+    disclosure = selectors.published_disclosure(year=year, code=code, version=version)
     if disclosure is None:
-        raise Http404("没有找到这份已公开的决算。")
+        # Drafts, unknown departments and unknown years look the same from outside.
+        raise Http404(NOT_FOUND)
     return disclosure
 
 
-def disclosure_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
-    disclosure = _published(year, code)
-    tables = selectors.disclosure_tables(disclosure)
+# ------------------------------------------------------------------ home and search
+def home(request: HttpRequest) -> HttpResponse:
+    years = list(
+        Disclosure.objects.current()
+        .values("year_id")
+        .annotate(count=Count("id"))
+        .order_by("-year_id")
+    )
+    latest_year = years[0]["year_id"] if years else None
+    latest = list(selectors.disclosure_search(year=latest_year)[:60]) if latest_year else []
+    publishing = (
+        Department.objects.filter(disclosures__status="published")
+        .select_related("parent")
+        .distinct()
+        .order_by("code")
+    )
+    groups: dict[Department, list[Department]] = defaultdict(list)
+    for department in publishing:
+        groups[department.parent or department].append(department)
+    grouped = sorted(groups.items(), key=lambda item: item[0].code)
+    return render(
+        request,
+        "disclosure/home.html",
+        {
+            "years": years,
+            "latest_year": latest_year,
+            "latest": latest,
+            "groups": grouped,
+            "total_disclosures": sum(y["count"] for y in years),
+            "total_departments": len(publishing),
+        },
+    )
+
+
+def disclosure_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:50]
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() else None
+    parent = request.GET.get("parent", "").strip()[:64]
+    results = selectors.disclosure_search(q=q, year=year, parent=parent)
+    table = DisclosureListTable(results)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    parents = Department.objects.filter(children__disclosures__status="published").distinct()
+    return render(
+        request,
+        "disclosure/list.html",
+        {
+            "table": table,
+            "q": q,
+            "year": year,
+            "parent": parent,
+            "years": selectors.published_years(),
+            "parents": parents.order_by("code"),
+        },
+    )
+
+
+# ------------------------------------------------------------------ one disclosure
+def disclosure_detail(
+    request: HttpRequest, year: int, code: str, version: int | None = None
+) -> HttpResponse:
+    disclosure = _published_or_404(year, code, version)
+    unit = _unit(request)
+    history = selectors.department_history(disclosure.department)
+    versions = selectors.versions_of(disclosure)
+
+    def build() -> dict:
+        tables = selectors.disclosure_tables(disclosure, unit=unit)
+        values = selectors.figure_values(history) if len(history) > 1 else {}
+        series = [(d.year_id, values.get(d.pk, {})) for d in history]
+        return {
+            "tables": tables,
+            "charts": charts.charts_for_disclosure(disclosure, tables, series),
+        }
+
     return render(
         request,
         "disclosure/detail.html",
-        {"disclosure": disclosure, "tables": tables},
+        {
+            "disclosure": disclosure,
+            "body": SimpleLazyObject(build),  # built only when the cached body is missing
+            "cache_key": _body_cache_key(disclosure, unit, history),
+            "layout": disclosure.layout_spec,
+            "unit": unit,
+            "history": history,
+            "versions": versions,
+            "is_current": versions[0].pk == disclosure.pk,
+            "terms": glossary.terms(),
+        },
     )
+
+
+def _body_cache_key(disclosure: Disclosure, unit: str | None, history) -> str:
+    # A published version never changes; a correction is a new version (new pk). The years
+    # chart depends on the department's other years, so their versions are in the key too.
+    years = "-".join(str(d.pk) for d in history)
+    return f"{disclosure.pk}:{disclosure.content_digest[:16]}:{unit or ''}:{years}"
 
 
 def table_detail(request: HttpRequest, year: int, code: str, number: str) -> HttpResponse:
-    disclosure = _published(year, code)
+    disclosure = _published_or_404(year, code)
     if not disclosure.layout_spec.has_table(number):
-        raise Http404("表式中没有这张表。")
-    tables = [t for t in selectors.disclosure_tables(disclosure) if t.spec.number == number]
+        raise Http404(_("表式中没有这张表。"))
+    unit = _unit(request)
+    view = next(
+        v for v in selectors.disclosure_tables(disclosure, unit=unit) if v.spec.number == number
+    )
+    layout = disclosure.layout_spec
+    numbers = layout.numbers
+    index = numbers.index(number)
     return render(
         request,
         "disclosure/table.html",
-        {"disclosure": disclosure, "table": tables[0]},
+        {
+            "disclosure": disclosure,
+            "table": view,
+            "unit": view.unit,
+            "units": [(param, name) for param, name in UNIT_PARAMS.items()],
+            "previous": numbers[index - 1] if index > 0 else None,
+            "next": numbers[index + 1] if index + 1 < len(numbers) else None,
+            "terms": glossary.terms(),
+        },
     )
+
+
+# ------------------------------------------------------------------ comparing
+@dataclass
+class Change:
+    value: Decimal | None
+    previous: Decimal | None
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.difference is None or not self.previous:
+            return None
+        return round_half_up(self.difference / self.previous * 100, Decimal("0.1"))
+
+
+COMPARISON_FIGURES = [
+    "income_total",
+    "spend_total",
+    "spend_basic",
+    "spend_project",
+    "personnel",
+    "public_costs",
+    "sangong_actual",
+    "running_costs",
+]
+
+
+def department_detail(request: HttpRequest, code: str) -> HttpResponse:
+    department = get_object_or_404(Department, code=code)
+    history = selectors.department_history(department)
+    if not history:
+        raise Http404(NOT_FOUND)
+    values = selectors.figure_values(history)
+    layout = history[-1].layout_spec
+    keys = [k for k in COMPARISON_FIGURES if k in layout.figures]
+    rows = []
+    for key in keys:
+        cells, previous = [], None
+        for d in history:
+            value = values[d.pk].get(key)
+            cells.append(Change(value, previous))
+            previous = value
+        rows.append({"figure": layout.figures[key], "cells": cells})
+    series = [(d.year_id, values[d.pk]) for d in history]
+    chart = charts.totals_across_years(series, history[-1])
+    return render(
+        request,
+        "disclosure/department.html",
+        {"department": department, "history": history, "rows": rows, "chart": chart},
+    )
+
+
+BOARD_FIGURES = [
+    "sangong_actual",
+    "abroad_actual",
+    "vehicles_actual",
+    "hospitality_actual",
+    "running_costs",
+]
+
+
+def board(request: HttpRequest, year: int) -> HttpResponse:
+    disclosures = list(selectors.disclosure_search(year=year))
+    if not disclosures:
+        raise Http404(_("这一年度还没有公开的决算。"))
+    values = selectors.figure_values(disclosures)
+    figures, seen = [], set()
+    for d in disclosures:
+        for key in BOARD_FIGURES:
+            figure = d.layout_spec.figures.get(key)
+            if figure is not None and key not in seen:
+                seen.add(key)
+                figures.append(figure)
+    figures.sort(key=lambda f: BOARD_FIGURES.index(f.key))
+    rows = [
+        {
+            "department": d.department.name,
+            "url": reverse("disclosure:detail", args=[d.year_id, d.department.code]),
+            **{f.key: values[d.pk].get(f.key) for f in figures},
+        }
+        for d in disclosures
+    ]
+    table = board_table(rows, figures, order_by=request.GET.get("sort"))
+    RequestConfig(request, paginate=False).configure(table)
+    totals = {f.key: sum((r[f.key] for r in rows if r[f.key] is not None), ZERO) for f in figures}
+    return render(
+        request,
+        "disclosure/board.html",
+        {"year": year, "table": table, "figures": figures, "totals": totals, "count": len(rows)},
+    )
+
+
+def glossary_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "disclosure/glossary.html", {"terms": glossary.terms()})

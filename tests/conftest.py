@@ -11,9 +11,14 @@ SEED_PATH = DATA / "seeds" / "yuxi-xinfang-2021.txt"
 
 
 @pytest.fixture(autouse=True)
-def _plain_http(settings):
+def _test_settings(settings):
     # Production settings redirect to HTTPS when DEBUG is off; the test client speaks HTTP.
     settings.SECURE_SSL_REDIRECT = False
+    # Hashed static names need `collectstatic`, which tests do not run.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(scope="session")

@@ -175,6 +175,21 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A named cell (table, row key, column key) that summaries and comparisons read."""
+
+    key: str
+    table: str
+    row: str
+    column: str
+    label: str
+    en: str = ""
+
+    def display_label(self) -> str:
+        return self.en if _english() and self.en else self.label
+
+
+@dataclass(frozen=True)
 class Layout:
     slug: str
     name: str
@@ -184,6 +199,7 @@ class Layout:
     name_en: str = ""
     region: str = ""
     mark: str = "公开{number}表"
+    figures: dict[str, Figure] = field(default_factory=dict, compare=False, repr=False)
     _index: dict[str, TableSpec] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -336,6 +352,12 @@ def parse_layout(data: dict) -> Layout:
         tables=tuple(tables),
     )
     layout._index.update({t.number: t for t in tables})
+    for key, f in data.get("figures", {}).items():
+        figure = Figure(key=key, **f)
+        spec = layout._index.get(figure.table)
+        if spec is None or spec.column(figure.column) is None:
+            raise LayoutError(f"{layout.slug}: figure {key} points at no declared column")
+        layout.figures[key] = figure
     return layout
 
 
