@@ -10,6 +10,15 @@ DATA = Path(__file__).resolve().parent.parent / "disclosure" / "data"
 SEED_PATH = DATA / "seeds" / "yuxi-xinfang-2021.txt"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_for_the_session():
+    # The live server's middleware is built once per session, before per-test overrides.
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_HSTS_SECONDS = 0
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     # Production settings redirect to HTTPS when DEBUG is off; the test client speaks HTTP.
