@@ -1,4 +1,5 @@
 from disclosure.models.audit import AuditEvent
+from disclosure.models.checks import CheckRun, Finding, FindingExplanation
 from disclosure.models.classification import Catalogue, ClassificationCode
 from disclosure.models.organisation import Department, FiscalYear
 from disclosure.models.performance import (
@@ -21,10 +22,13 @@ __all__ = [
     "Amount",
     "AuditEvent",
     "Catalogue",
+    "CheckRun",
     "ClassificationCode",
     "Department",
     "Disclosure",
     "DisclosureTable",
+    "Finding",
+    "FindingExplanation",
     "FiscalYear",
     "Indicator",
     "KeyTask",

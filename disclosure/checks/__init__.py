@@ -1,0 +1,9 @@
+"""The reconciliation checks (勾稽关系): rules declared once, read from the layout declarations,
+run over a stored disclosure; results stored as CheckRun and Finding.
+
+- engine.py: the Rule declaration, the registry, the Reporter and the runner.
+- loader.py: the one loader (rows + amounts in one query, plus texts and performance tables).
+- meanings.py: what cross-table rules need to know about a table's meaning, in one place.
+- structure, inside, between, catalogue, units, narrative, performance: the rules by kind.
+- services.py: checks_run, finding_explain. selectors.py: check_report and friends.
+"""

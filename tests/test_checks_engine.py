@@ -1,0 +1,164 @@
+"""The rule engine: every rule declared once and well; tables found by meaning in both
+layouts; "not checked" whenever inputs are missing; the national layout (万元, 类|款|项
+columns) checked by the same generic rules; one loader, a constant number of queries."""
+
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from disclosure.checks.engine import RULE_MODULES, SEVERITIES, all_rules, run_checks
+from disclosure.checks.loader import load_cells, load_context
+from disclosure.checks.meanings import resolve_roles
+from disclosure.layouts import get_layout
+from disclosure.services import disclosure_import
+from tests.checks_helpers import amounts, found, outcome
+
+
+def test_every_rule_is_declared_once_with_a_chinese_title_severity_and_contract():
+    rules = all_rules()
+    ids = [r.id for r in rules]
+    assert len(ids) == len(set(ids)) == 36
+    for r in rules:
+        assert r.group in RULE_MODULES and r.severity in SEVERITIES
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in str(r.title)), r.id
+        assert r.description, f"{r.id} states no contract"
+        assert r.reads and r.tolerance >= 0
+
+
+def test_rules_group_by_kind_in_report_order():
+    groups = [r.group for r in all_rules()]
+    assert groups == sorted(groups, key=RULE_MODULES.index)
+    assert set(groups) == set(RULE_MODULES)
+
+
+@pytest.mark.parametrize(
+    ("slug", "expected"),
+    [
+        (
+            "yunnan-2021",
+            {
+                "summary": "01",
+                "income": "02",
+                "spend": "03",
+                "fiscal_summary": "04",
+                "general": "05",
+                "basic_economic": "06",
+                "fund": "07",
+                "capital": "08",
+                "sangong": "09",
+            },
+        ),
+        (
+            "national-2024",
+            {
+                "summary": "01",
+                "income": "02",
+                "spend": "03",
+                "fiscal_summary": "04",
+                "general": "05",
+                "basic_economic": "06",
+                "sangong": "07",
+                "fund": "08",
+                "capital": "09",
+            },
+        ),
+    ],
+)
+def test_tables_are_found_by_meaning_whatever_their_number(slug, expected):
+    assert resolve_roles(get_layout(slug)) == expected
+
+
+def national_workbook(section: str = "1234.56") -> bytes:
+    """公开05 of the national layout: 万元, codes in three columns; 三公 in 公开07."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "表5"
+    for row in [
+        ["一般公共预算财政拨款支出决算表"],
+        ["公开05表"],
+        ["单位：万元"],
+        ["科目编码", None, None, "科目名称", "本年支出", None, None],
+        ["类", "款", "项", None, "合计", "基本支出", "项目支出"],
+        [None, None, None, "合计", 1234.56, 1000.00, 234.56],
+        ["201", None, None, "一般公共服务支出", 1234.56, 1000.00, 234.56],
+        ["201", "06", None, "财政事务", float(section), 1000.00, 234.56],
+        [None, None, "01", "行政运行", 1000.00, 1000.00, None],
+        [None, None, "02", "一般行政管理事务", 234.56, None, 234.56],
+    ]:
+        ws.append(row)
+    ws2 = book.create_sheet("三公")
+    for row in [
+        ["一般公共预算财政拨款“三公”经费支出决算表"],
+        ["单位：万元"],
+        [None, "预算数", None, None, None, None, None, "决算数"],
+        ["金额", 12.5, 0, 8.5, 0, 8.5, 4.0, 10.25, 0, 7.0, 0, 7.0, 3.0],
+    ]:
+        ws2.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _national(section: str = "1234.56"):
+    return disclosure_import(
+        data=national_workbook(section),
+        department_code="sh-caizheng",
+        department_name="上海市财政局",
+        year=2024,
+        layout="national-2024",
+    ).disclosure
+
+
+@pytest.mark.django_db
+def test_the_national_layout_gets_the_generic_rules_for_free():
+    report = run_checks(_national())
+    assert outcome(report, "inside.hierarchy").status == "passed"
+    assert outcome(report, "catalogue.code_format").status == "passed"
+    sangong = found(report, "inside.columns", "公开07", "金额")
+    assert (sangong.column, amounts(sangong)) == ("决算数/合计", ("10.00", "10.25", "0.25"))
+    assert sangong.unit == "万元"
+    assert "为 10.25 万元，而因公出国（境）费、小计、公务接待费之和为 10.00 万元" in sangong.message
+
+
+@pytest.mark.django_db
+def test_a_rounding_difference_in_a_wan_yuan_table_is_information_not_an_error():
+    report = run_checks(_national(section="1234.57"))
+    issue = found(report, "inside.hierarchy", "公开05", "20106")
+    assert (issue.severity, amounts(issue)) == ("info", ("1234.56", "1234.57", "0.01"))
+    assert outcome(report, "inside.hierarchy").status == "passed"
+
+
+@pytest.mark.django_db
+def test_a_rule_whose_tables_are_missing_is_not_checked_never_passed():
+    report = run_checks(_national())
+    for rule, reason in {
+        "between.summary_income": "公开01未提供。",
+        "between.fiscal_income": "公开02未提供。",
+        "between.basic_economic": "公开06未提供。",
+        "between.running_costs": "公开06未提供。",
+        "inside.economic_summary": "没有可检查的表。",
+        "performance.scores": "没有可检查的内容。",
+    }.items():
+        result = outcome(report, rule)
+        assert (result.status, result.reason, result.issues) == ("not_checked", reason, [])
+
+
+@pytest.mark.django_db
+def test_the_loader_reads_every_row_and_amount_in_one_query(seed_draft, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        cells = load_cells(seed_draft.pk)
+    assert len(cells["06"]) == 90
+    assert cells["02"][1].cells["total"] == (Decimal("9733858.45"), "")
+    assert cells["09"][0].cells["budget_1"] == (None, "—")
+
+
+@pytest.mark.django_db
+def test_checking_reads_the_database_a_fixed_number_of_times(
+    seed_draft, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(14):
+        ctx = load_context(seed_draft)
+    with django_assert_max_num_queries(0):
+        run_checks(seed_draft, context=ctx)
