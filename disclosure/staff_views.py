@@ -1,0 +1,372 @@
+"""Pages for department preparers and finance reviewers (the workspace).
+
+Every view fetches the disclosure through `_disclosure_for`, which gives outsiders the same
+404 as a missing page, and every change goes through one workflow service that checks the
+permission again.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from disclosure import selectors, workflow
+from disclosure.importing.errors import ImportRejected
+from disclosure.models import AuditEvent, Department, Disclosure, Finding
+from disclosure.models.statements import Status
+from disclosure.permissions import allowed_actions, can, is_reviewer
+from disclosure.services import disclosure_import
+
+NOT_FOUND = "没有找到这份决算。"
+
+
+def _disclosure_for(user, year: int, code: str, version: int) -> Disclosure:
+    disclosure = (
+        Disclosure.objects.select_related("department", "department__parent", "year")
+        .filter(year_id=year, department__code=code, version=version)
+        .first()
+    )
+    if disclosure is None or not can(user, "view_draft", disclosure):
+        raise Http404(NOT_FOUND)
+    return disclosure
+
+
+def _staff_only(user) -> None:
+    if not (is_reviewer(user) or user.department_id):
+        raise Http404(NOT_FOUND)
+
+
+class UploadForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
+    file = forms.FileField(label=gettext_lazy("决算公开表文件（XLSX、CSV 或制表符分隔的文本）"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.PORTAL_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("文件超过 %(mb)s MB 的上限。") % {"mb": settings.PORTAL_MAX_UPLOAD_BYTES // 2**20}
+            )
+        return upload
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("退回意见"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ApproveForm(forms.Form):
+    approved_on = forms.DateField(
+        label=gettext_lazy("批复日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("批复意见（可选）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CorrectForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("更正说明"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class NarrativeForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    heading = forms.CharField(label=gettext_lazy("标题"), max_length=200, required=False)
+    body = forms.CharField(
+        label=gettext_lazy("正文（纯文本或 Markdown）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+NarrativeFormSet = forms.formset_factory(NarrativeForm, extra=1, can_delete=True)
+
+
+# ------------------------------------------------------------------ dashboard
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _staff_only(user)
+    today = timezone.localdate()
+    context: dict = {
+        "today": today,
+        "upload_form": UploadForm(initial={"year": today.year - 1}),
+        "import_problems": request.session.pop("import_problems", []),
+    }
+    if is_reviewer(user):
+        year = int(request.GET.get("year") or today.year - 1)
+        latest = Disclosure.objects.latest_versions().select_related("department", "year")
+        approved = [
+            (d, workflow.publication_deadline(d))
+            for d in latest.filter(status=Status.APPROVED).order_by("approved_on")
+        ]
+        context.update(
+            {
+                "year": year,
+                "queue": latest.filter(status=Status.SUBMITTED).order_by("updated_at"),
+                "overdue": [(d, dl) for d, dl in approved if dl and dl < today],
+                "due_soon": [
+                    (d, dl) for d, dl in approved if dl and today <= dl <= today + timedelta(5)
+                ],
+                "approved": approved,
+                "missing": Department.objects.exclude(disclosures__year_id=year).order_by("code"),
+                "events": AuditEvent.objects.select_related("disclosure__department", "actor")[:20],
+            }
+        )
+    if user.department_id:
+        context["mine"] = (
+            Disclosure.objects.filter(department_id=user.department_id)
+            .select_related("department", "year")
+            .order_by("-year_id", "-version")
+        )
+    return render(request, "workspace/home.html", context)
+
+
+@login_required
+@require_POST
+def workspace_upload(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.department_id or user.role != "preparer":
+        raise Http404(NOT_FOUND)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("workspace:home")
+    year = form.cleaned_data["year"]
+    existing = (
+        Disclosure.objects.filter(department_id=user.department_id, year_id=year)
+        .order_by("-version")
+        .first()
+    )
+    if existing is not None and not can(user, "import", existing):
+        messages.error(request, _("这一年度的决算已报送或已公开，不能再导入；如需修改请发起更正。"))
+        return redirect("workspace:home")
+    upload = form.cleaned_data["file"]
+    try:
+        result = disclosure_import(
+            data=upload.read(),
+            filename=upload.name,
+            department_code=user.department.code,
+            year=year,
+            user=user,
+        )
+    except ImportRejected as exc:
+        request.session["import_problems"] = [str(p) for p in exc.problems[:50]]
+        messages.error(request, _("文件未导入，数据库未作任何改动。问题如下："))
+        return redirect("workspace:home")
+    messages.success(request, result.summary())
+    d = result.disclosure
+    return redirect("workspace:disclosure", d.year_id, d.department.code, d.version)
+
+
+# ------------------------------------------------------------------ one disclosure
+@login_required
+def workspace_disclosure(request: HttpRequest, year: int, code: str, version: int) -> HttpResponse:
+    disclosure = _disclosure_for(request.user, year, code, version)
+    actions = allowed_actions(request.user, disclosure)
+    if request.method == "POST":
+        return _explain_finding(request, disclosure, actions)
+    tables = selectors.disclosure_tables(disclosure)
+    previous = (
+        Disclosure.objects.current()
+        .filter(department=disclosure.department, year_id=year - 1)
+        .first()
+    )
+    figures = selectors.figure_values([d for d in (disclosure, previous) if d])
+    comparison = [
+        {
+            "figure": f,
+            "value": figures[disclosure.pk].get(key),
+            "previous": figures[previous.pk].get(key) if previous else None,
+        }
+        for key, f in disclosure.layout_spec.figures.items()
+    ]
+    report = _check_report(disclosure)
+    return render(
+        request,
+        "workspace/disclosure.html",
+        {
+            "disclosure": disclosure,
+            "tables": tables,
+            "actions": actions,
+            "can_explain": "edit_narrative" in actions,
+            "deadline": workflow.publication_deadline(disclosure),
+            "today": timezone.localdate(),
+            "previous": previous,
+            "comparison": comparison,
+            "events": disclosure.events.select_related("actor"),
+            "report": report,
+            "highlights": _highlights(disclosure),
+            "return_form": ReturnForm(),
+            "approve_form": ApproveForm(initial={"approved_on": timezone.localdate()}),
+            "correct_form": CorrectForm(),
+            "blockers": workflow.submission_blockers(disclosure) if "submit" in actions else [],
+        },
+    )
+
+
+def _explain_finding(request: HttpRequest, disclosure: Disclosure, actions: set[str]):
+    """A preparer's reason why a warning is not an error of the document."""
+    from django.core.exceptions import ValidationError
+
+    from disclosure.checks.services import finding_explain
+
+    if "edit_narrative" not in actions:
+        raise Http404(NOT_FOUND)
+    finding = Finding.objects.filter(
+        disclosure=disclosure, pk=request.POST.get("finding") or 0
+    ).first()
+    if finding is None:
+        raise Http404(NOT_FOUND)
+    try:
+        finding_explain(finding=finding, user=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("理由已记录。"))
+    d = disclosure
+    return redirect("workspace:disclosure", d.year_id, d.department.code, d.version)
+
+
+def _check_report(disclosure: Disclosure):
+    from disclosure.checks.selectors import check_report
+
+    return check_report(disclosure)
+
+
+def _highlights(disclosure: Disclosure) -> dict[str, set[tuple[str, str]]]:
+    from disclosure.checks.selectors import highlights_by_table
+
+    return highlights_by_table(disclosure)
+
+
+def _act(request: HttpRequest, year: int, code: str, version: int, service, **kwargs):
+    disclosure = _disclosure_for(request.user, year, code, version)
+    try:
+        result = service(disclosure=disclosure, user=request.user, **kwargs)
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect("workspace:disclosure", year, code, version)
+    return result
+
+
+@login_required
+@require_POST
+def workspace_submit(request, year: int, code: str, version: int):
+    result = _act(request, year, code, version, workflow.disclosure_submit)
+    if isinstance(result, Disclosure):
+        messages.success(request, _("已报送财政局审核。"))
+        return redirect("workspace:disclosure", year, code, version)
+    return result
+
+
+@login_required
+@require_POST
+def workspace_return(request, year: int, code: str, version: int):
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        _disclosure_for(request.user, year, code, version)
+        messages.error(request, _("退回时必须写明意见，部门才知道要改什么。"))
+        return redirect("workspace:disclosure", year, code, version)
+    result = _act(
+        request,
+        year,
+        code,
+        version,
+        workflow.disclosure_return,
+        comment=form.cleaned_data["comment"],
+    )
+    if isinstance(result, Disclosure):
+        messages.success(request, _("已退回部门修改。"))
+        return redirect("workspace:disclosure", year, code, version)
+    return result
+
+
+@login_required
+@require_POST
+def workspace_approve(request, year: int, code: str, version: int):
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        _disclosure_for(request.user, year, code, version)
+        messages.error(request, _("请填写有效的批复日期。"))
+        return redirect("workspace:disclosure", year, code, version)
+    result = _act(request, year, code, version, workflow.disclosure_approve, **form.cleaned_data)
+    if isinstance(result, Disclosure):
+        deadline = workflow.publication_deadline(result)
+        messages.success(
+            request, _("已批复。请在 %(date)s 前公开。") % {"date": deadline.isoformat()}
+        )
+        return redirect("workspace:disclosure", year, code, version)
+    return result
+
+
+@login_required
+@require_POST
+def workspace_publish(request, year: int, code: str, version: int):
+    result = _act(request, year, code, version, workflow.disclosure_publish)
+    if isinstance(result, Disclosure):
+        messages.success(request, _("已公开。PDF 正在后台生成。"))
+        return redirect("workspace:disclosure", year, code, version)
+    return result
+
+
+@login_required
+@require_POST
+def workspace_correct(request, year: int, code: str, version: int):
+    form = CorrectForm(request.POST)
+    if not form.is_valid():
+        _disclosure_for(request.user, year, code, version)
+        messages.error(request, _("请写明更正说明：改了什么，为什么改。"))
+        return redirect("workspace:disclosure", year, code, version)
+    result = _act(
+        request, year, code, version, workflow.disclosure_correct, note=form.cleaned_data["note"]
+    )
+    if isinstance(result, Disclosure):
+        messages.success(request, _("已生成更正版草稿（第 %(v)s 版）。") % {"v": result.version})
+        return redirect("workspace:disclosure", year, code, result.version)
+    return result
+
+
+@login_required
+def workspace_narratives(request, year: int, code: str, version: int):
+    disclosure = _disclosure_for(request.user, year, code, version)
+    if not can(request.user, "edit_narrative", disclosure):
+        messages.error(request, _("这份决算现在不能修改说明。"))
+        return redirect("workspace:disclosure", year, code, version)
+    sections = disclosure.narratives.filter(table_number="")
+    if request.method == "POST":
+        formset = NarrativeFormSet(request.POST)
+        if formset.is_valid():
+            items = [
+                {**f.cleaned_data, "delete": f.cleaned_data.get("DELETE", False)}
+                for f in formset.forms
+                if f.cleaned_data and (f.cleaned_data.get("heading") or f.cleaned_data.get("id"))
+            ]
+            try:
+                workflow.narrative_save(disclosure=disclosure, user=request.user, sections=items)
+            except workflow.WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("说明已保存。"))
+                return redirect("workspace:disclosure", year, code, version)
+    else:
+        formset = NarrativeFormSet(
+            initial=[{"id": s.pk, "heading": s.heading, "body": s.body} for s in sections]
+        )
+    return render(
+        request, "workspace/narratives.html", {"disclosure": disclosure, "formset": formset}
+    )
