@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import envbool, envint, envlist, envstr
+from config.env import envbool, envchoice, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -146,3 +146,104 @@ LOGGING = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+
+# Background work (building a disclosure's PDFs when it is published). By default a task
+# runs inline, in the process that enqueues it; PORTAL_TASKS_BACKEND=database queues it in
+# the database for a worker (`manage.py db_worker`).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[
+            envchoice("PORTAL_TASKS_BACKEND", tuple(_TASK_BACKENDS), "immediate")
+        ]
+    }
+}
+
+# Open data and the read-only API (/api/v1/): anonymous, GET only, rate limited per client
+# address; cross-origin reads allowed on /api/ only. PORTAL_API_RATE is DRF's rate syntax
+# (120/minute, 5000/day); PORTAL_API_NUM_PROXIES is how many trusted proxies add to
+# X-Forwarded-For in front of the portal (0: the client is REMOTE_ADDR).
+INSTALLED_APPS += [
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "corsheaders.middleware.CorsMiddleware",
+)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "disclosure.api.pagination.Pagination",
+    "PAGE_SIZE": envint("PORTAL_API_PAGE_SIZE", 50),
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["disclosure.api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": envstr("PORTAL_API_RATE", "120/minute")},
+    "NUM_PROXIES": envint("PORTAL_API_NUM_PROXIES", 0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "决算公开平台 开放数据 API",
+    "DESCRIPTION": (
+        "已公开的部门决算，只读。每个部门每个年度只给出当前公开的版本；草稿、报送中和"
+        "已批复未公开的版本不会出现。金额是字符串形式的十进制数（如 “9733858.45”），"
+        "单位见每张表的 unit；原表印“—”的格子在 marks 中。列表分页（page、page_size），"
+        "可按年度（year）和部门代码（department）筛选。匿名访问，按来源地址限速，"
+        "超出时返回 429 和 Retry-After。整年数据另有 Fiscal Data Package 下载（见 years）。"
+    ),
+    "VERSION": "1.0.0",
+    "TAGS": [
+        {"name": "departments", "description": "部门"},
+        {"name": "years", "description": "年度与整年数据包"},
+        {"name": "disclosures", "description": "已公开的决算"},
+        {"name": "tables", "description": "决算中的表及其行"},
+    ],
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# WeasyPrint reports each step of every PDF build at INFO: keep its warnings only.
+LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
+
+# Signing in: failed logins are throttled per username and address (django-axes); after
+# PORTAL_LOGIN_FAILURES failures the account is locked for PORTAL_LOGIN_COOLOFF_MINUTES.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("PORTAL_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = envint("PORTAL_LOGIN_COOLOFF_MINUTES", 30) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_VERBOSE = False
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}
+SESSION_COOKIE_AGE = envint("PORTAL_SESSION_SECONDS", 8 * 3600)
+
+# Who publishes an approved disclosure: the finance bureau only ("reviewer"), or also the
+# department itself ("department").
+PORTAL_PUBLISHER = envchoice("PORTAL_PUBLISHER", ("reviewer", "department"), "reviewer")
+# Days between the finance bureau's approval (批复) and the latest publication (预算法 §14).
+PORTAL_PUBLISH_WITHIN_DAYS = envint("PORTAL_PUBLISH_WITHIN_DAYS", 20)
+
+# Admin imports: an uploaded file waits here (one directory per user, an unguessable name)
+# between its preview and the confirmation. Not served; swept after a day.
+PORTAL_UPLOAD_DIR = Path(envstr("PORTAL_UPLOAD_DIR", "") or str(VAR_DIR / "uploads"))

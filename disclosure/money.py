@@ -17,7 +17,7 @@ ZERO = Decimal(0)
 DASHES = frozenset({"—", "——", "-", "--", "－", "―", "–", "/", "／"})
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+_SPACES = re.compile(r"[^\S\n]+")  # whitespace other than a line break (\u3000 and NBSP too)
 
 
 class AmountError(ValueError):
@@ -25,7 +25,13 @@ class AmountError(ValueError):
 
 
 def clean_text(value: str) -> str:
-    return _SPACES.sub(" ", value).strip()
+    """A cell's text as a reader sees it: each run of spaces (ideographic and non-breaking
+    ones too) folded to one, and the cell trimmed. A line break inside a cell is a paragraph
+    break and is kept (blank lines and the spaces around a break are dropped), so a text
+    cell written with paragraphs reads back with the same paragraphs."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def parse_amount(text: str) -> tuple[Decimal | None, str]:

@@ -257,7 +257,14 @@ def code_table_rows(spec: TableSpec, rows, units: tuple[str, str]) -> list[GridR
         level = 0 if row.is_total else (level_of(row.code) or 0)
         lead = [
             Cell(row.code, "code", row_key=row.key, level=level, is_total=row.is_total),
-            Cell(row.name, "label", row_key=row.key, level=level, is_total=row.is_total),
+            Cell(
+                row.name,
+                "label",
+                column="name",
+                row_key=row.key,
+                level=level,
+                is_total=row.is_total,
+            ),
         ]
         grid.append(
             GridRow(
@@ -295,6 +302,7 @@ def lines_table_rows(spec: TableSpec, rows, units: tuple[str, str]) -> list[Grid
                 Cell(
                     label,
                     "label",
+                    column="name",
                     row_key=line.key,
                     side=side,
                     level=line.indent,
@@ -338,6 +346,7 @@ def economic_rows(spec: TableSpec, rows, units: tuple[str, str]) -> list[GridRow
             Cell(
                 "" if total else row.name,
                 "label",
+                column="name",
                 row_key=row.key,
                 side=side,
                 level=level,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from disclosure.checks.services import checks_run
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.parsed import ParsedDisclosure
 from disclosure.importing.parser import parse_sheets
@@ -29,6 +30,7 @@ from disclosure.models import (
     YearlyGoal,
 )
 from disclosure.models.statements import Status
+from disclosure.pdf import disclosure_pdf_schedule
 
 
 @dataclass
@@ -145,6 +147,7 @@ def disclosure_import(
                 "tables": {n: t.state for n, t in parsed.tables.items()},
             },
         )
+        checks_run(disclosure=disclosure)
     if publish and not disclosure.is_published:
         _mark_published(disclosure, user=user, comment="导入已公开的年度（补录）")
     return ImportResult(disclosure, parsed, created=created, changed=True)
@@ -165,6 +168,7 @@ def _mark_published(disclosure: Disclosure, *, user, comment: str) -> None:
         comment=comment,
         details={"backfill": True},
     )
+    disclosure_pdf_schedule(disclosure=disclosure)
 
 
 def _clear_content(disclosure: Disclosure) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from disclosure import views
+from disclosure import pdf_views, views
 
 app_name = "disclosure"
 
@@ -21,4 +21,10 @@ urlpatterns = [
     path("departments/<slug:code>/", views.department_detail, name="department"),
     path("boards/<int:year>/", views.board, name="board"),
     path("glossary/", views.glossary_page, name="glossary"),
+    path("disclosures/<int:year>/<slug:code>/pdf/", pdf_views.disclosure_pdf, name="pdf"),
+    path(
+        "disclosures/<int:year>/<slug:code>/tables/<str:number>/pdf/",
+        pdf_views.table_pdf,
+        name="table_pdf",
+    ),
 ]

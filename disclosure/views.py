@@ -133,8 +133,15 @@ def disclosure_detail(
             "versions": versions,
             "is_current": versions[0].pk == disclosure.pk,
             "terms": glossary.terms(),
+            "quality": _quality_report(disclosure),
         },
     )
+
+
+def _quality_report(disclosure: Disclosure):
+    from disclosure.checks.selectors import check_report
+
+    return check_report(disclosure)
 
 
 def _body_cache_key(disclosure: Disclosure, unit: str | None, history) -> str:

@@ -74,3 +74,56 @@ def seed_draft(db, seed_bytes):
     return disclosure_import(
         data=seed_bytes, filename=SEED_PATH.name, department_code="yuxi-xinfang", year=2021
     ).disclosure
+
+
+@pytest.fixture(autouse=True)
+def _background_tasks_stay_queued(settings):
+    # Publishing queues the PDF build (inline by default). Tests run no background work
+    # unless they ask for it: tests/test_pdf.py builds the PDFs it checks.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+# ---------------------------------------------------------------- personas
+@pytest.fixture
+def other_department(db):
+    from disclosure.models import Department
+
+    return Department.objects.create(code="yuxi-jiaoyu", name="玉溪市教育体育局")
+
+
+@pytest.fixture
+def preparer(db, seed_draft):
+    """A preparer (填报人) of 玉溪市信访局, the seed's department."""
+    from accounts.models import User
+
+    return User.objects.create_user(
+        "xinfang", password="Xf-2021-demo!", role="preparer", department=seed_draft.department
+    )
+
+
+@pytest.fixture
+def other_preparer(db, other_department):
+    """A preparer of another department: must never see 信访局's drafts."""
+    from accounts.models import User
+
+    return User.objects.create_user(
+        "jiaoyu", password="Jy-2021-demo!", role="preparer", department=other_department
+    )
+
+
+@pytest.fixture
+def reviewer(db):
+    """A finance-bureau reviewer (财政审核人): reads every department, decides, edits no number."""
+    from accounts.models import User
+
+    return User.objects.create_user("reviewer", password="Rv-2021-demo!", role="reviewer")
+
+
+@pytest.fixture
+def administrator(db):
+    """An administrator: may do what a reviewer may."""
+    from accounts.models import User
+
+    return User.objects.create_user(
+        "admin", password="Ad-2021-demo!", role="administrator", is_staff=True, is_superuser=True
+    )

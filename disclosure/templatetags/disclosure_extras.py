@@ -32,4 +32,51 @@ def money(value):
 
 @register.filter
 def get_item(mapping, key):
-    return mapping.get(key)
+    """mapping[key], or None when there is no mapping (an unset template variable)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+_ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h3",
+    "h4",
+    "h5",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "code",
+    "pre",
+    "hr",
+    "a",
+}
+
+
+@register.filter
+def markdown_safe(text: str):
+    """A department's explanation written in plain text or Markdown, as sanitised HTML:
+    no scripts, no styles, no event handlers, links without javascript:."""
+    import markdown
+    import nh3
+    from django.utils.safestring import mark_safe
+
+    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"scope"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return mark_safe(clean)  # sanitised by nh3 just above
