@@ -254,91 +254,108 @@ def _highlights(disclosure: Disclosure) -> dict[str, set[tuple[str, str]]]:
     return highlights_by_table(disclosure)
 
 
-def _act(request: HttpRequest, year: int, code: str, version: int, service, **kwargs):
+def _transition(
+    request: HttpRequest,
+    year: int,
+    code: str,
+    version: int,
+    *,
+    service,
+    form_class=None,
+    invalid: str = "",
+    done,
+) -> HttpResponse:
+    """Run one workflow service on a POST: validate its form, call it, say what happened and
+    go back to the disclosure (the new version's page after a correction)."""
     disclosure = _disclosure_for(request.user, year, code, version)
+    kwargs = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, invalid)
+            return redirect("workspace:disclosure", year, code, version)
+        kwargs = form.cleaned_data
     try:
         result = service(disclosure=disclosure, user=request.user, **kwargs)
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
         return redirect("workspace:disclosure", year, code, version)
-    return result
+    messages.success(request, done(result))
+    return redirect("workspace:disclosure", year, code, result.version)
 
 
 @login_required
 @require_POST
 def workspace_submit(request, year: int, code: str, version: int):
-    result = _act(request, year, code, version, workflow.disclosure_submit)
-    if isinstance(result, Disclosure):
-        messages.success(request, _("已报送财政局审核。"))
-        return redirect("workspace:disclosure", year, code, version)
-    return result
+    return _transition(
+        request,
+        year,
+        code,
+        version,
+        service=workflow.disclosure_submit,
+        done=lambda d: _("已报送财政局审核。"),
+    )
 
 
 @login_required
 @require_POST
 def workspace_return(request, year: int, code: str, version: int):
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        _disclosure_for(request.user, year, code, version)
-        messages.error(request, _("退回时必须写明意见，部门才知道要改什么。"))
-        return redirect("workspace:disclosure", year, code, version)
-    result = _act(
+    return _transition(
         request,
         year,
         code,
         version,
-        workflow.disclosure_return,
-        comment=form.cleaned_data["comment"],
+        service=workflow.disclosure_return,
+        form_class=ReturnForm,
+        invalid=_("退回时必须写明意见，部门才知道要改什么。"),
+        done=lambda d: _("已退回部门修改。"),
     )
-    if isinstance(result, Disclosure):
-        messages.success(request, _("已退回部门修改。"))
-        return redirect("workspace:disclosure", year, code, version)
-    return result
 
 
 @login_required
 @require_POST
 def workspace_approve(request, year: int, code: str, version: int):
-    form = ApproveForm(request.POST)
-    if not form.is_valid():
-        _disclosure_for(request.user, year, code, version)
-        messages.error(request, _("请填写有效的批复日期。"))
-        return redirect("workspace:disclosure", year, code, version)
-    result = _act(request, year, code, version, workflow.disclosure_approve, **form.cleaned_data)
-    if isinstance(result, Disclosure):
-        deadline = workflow.publication_deadline(result)
-        messages.success(
-            request, _("已批复。请在 %(date)s 前公开。") % {"date": deadline.isoformat()}
-        )
-        return redirect("workspace:disclosure", year, code, version)
-    return result
+    return _transition(
+        request,
+        year,
+        code,
+        version,
+        service=workflow.disclosure_approve,
+        form_class=ApproveForm,
+        invalid=_("请填写有效的批复日期。"),
+        done=lambda d: (
+            _("已批复。请在 %(date)s 前公开。")
+            % {"date": workflow.publication_deadline(d).isoformat()}
+        ),
+    )
 
 
 @login_required
 @require_POST
 def workspace_publish(request, year: int, code: str, version: int):
-    result = _act(request, year, code, version, workflow.disclosure_publish)
-    if isinstance(result, Disclosure):
-        messages.success(request, _("已公开。PDF 正在后台生成。"))
-        return redirect("workspace:disclosure", year, code, version)
-    return result
+    return _transition(
+        request,
+        year,
+        code,
+        version,
+        service=workflow.disclosure_publish,
+        done=lambda d: _("已公开。PDF 正在后台生成。"),
+    )
 
 
 @login_required
 @require_POST
 def workspace_correct(request, year: int, code: str, version: int):
-    form = CorrectForm(request.POST)
-    if not form.is_valid():
-        _disclosure_for(request.user, year, code, version)
-        messages.error(request, _("请写明更正说明：改了什么，为什么改。"))
-        return redirect("workspace:disclosure", year, code, version)
-    result = _act(
-        request, year, code, version, workflow.disclosure_correct, note=form.cleaned_data["note"]
+    return _transition(
+        request,
+        year,
+        code,
+        version,
+        service=workflow.disclosure_correct,
+        form_class=CorrectForm,
+        invalid=_("请写明更正说明：改了什么，为什么改。"),
+        done=lambda d: _("已生成更正版草稿（第 %(v)s 版）。") % {"v": d.version},
     )
-    if isinstance(result, Disclosure):
-        messages.success(request, _("已生成更正版草稿（第 %(v)s 版）。") % {"v": result.version})
-        return redirect("workspace:disclosure", year, code, result.version)
-    return result
 
 
 @login_required

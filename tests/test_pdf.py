@@ -294,6 +294,7 @@ def test_importing_a_draft_builds_nothing(seed_bytes, builds, django_capture_on_
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_with_the_database_backend_a_worker_builds_the_pdfs(
     seed_bytes, builds, settings, django_capture_on_commit_callbacks
 ):
