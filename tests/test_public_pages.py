@@ -191,3 +191,20 @@ def test_the_rendered_body_is_cached_per_published_version(client, seed_disclosu
     with CaptureQueriesContext(connection) as ctx:
         client.get(DETAIL)
     assert len(ctx.captured_queries) < first - 5  # tables, rows and amounts not read again
+
+
+def test_search_results_sort_by_pinyin_on_postgresql_and_by_code_elsewhere(client, seed_bytes):
+    for code, name in [
+        ("a-yuxi", "玉溪市信访局"),
+        ("b-anning", "安宁市财政局"),
+        ("c-beijing", "北京市审计局"),
+    ]:
+        disclosure_import(
+            data=seed_bytes, department_code=code, department_name=name, year=2021, publish=True
+        )
+    page = client.get("/disclosures/?year=2021").content.decode().split("</form>")[-1]
+    positions = [page.index(name) for name in ("安宁市财政局", "北京市审计局", "玉溪市信访局")]
+    if connection.vendor == "postgresql":
+        assert positions == sorted(positions)  # 安 an · 北 bei · 玉 yu
+    else:
+        assert positions[2] < positions[0] < positions[1]  # a-yuxi · b-anning · c-beijing
