@@ -27,6 +27,31 @@ class CatalogueEntry:
     level: int
 
 
+CODE_HEADERS = ("code", "编码", "科目编码")
+NAME_HEADERS = ("name", "名称", "科目名称")
+LEVEL_HEADERS = ("level", "级次", "层级")
+
+
+def entry_problem(code: str, name: str, level_text: str, *, kind: str) -> tuple[str, str] | None:
+    """What is wrong with one catalogue row, as (message, the cell at fault: "code",
+    "level" or "name"); None when the row is a valid entry. The level, when given, must be
+    the one the code's length implies (类 3 digits, 款 5, 项 7)."""
+    implied = level_of(code)
+    if implied is None:
+        return "科目编码应为 3、5 或 7 位数字", "code"
+    if implied > MAX_LEVEL[kind]:
+        return "经济分类只到“款”（5 位）", "code"
+    if level_text:
+        stated = LEVEL_BY_NAME.get(level_text) or (
+            int(level_text) if level_text.isdigit() else None
+        )
+        if stated != implied:
+            return f"级次与编码位数不符（{len(code)} 位应为“{Level(implied).label}”）", "level"
+    if not name:
+        return "科目名称为空", "name"
+    return None
+
+
 def read_catalogue_file(data: bytes, *, kind: str) -> list[CatalogueEntry]:
     """Rows of (code, level, name); the header row names the columns (编码/code, 级次/level,
     名称/name). The level may be omitted: the code's length tells it."""
@@ -41,9 +66,9 @@ def read_catalogue_file(data: bytes, *, kind: str) -> list[CatalogueEntry]:
         def find(*names: str, header=header) -> int | None:
             return next((i for i, h in enumerate(header) if h in names), None)
 
-        code_i = find("code", "编码", "科目编码")
-        name_i = find("name", "名称", "科目名称")
-        level_i = find("level", "级次", "层级")
+        code_i = find(*CODE_HEADERS)
+        name_i = find(*NAME_HEADERS)
+        level_i = find(*LEVEL_HEADERS)
         if code_i is None or name_i is None:
             problems.append(
                 Problem(
@@ -54,35 +79,17 @@ def read_catalogue_file(data: bytes, *, kind: str) -> list[CatalogueEntry]:
             continue
         for row in rows[1:]:
             code, name = row.cell(code_i), row.cell(name_i)
-            where = Location(sheet.name, row.number, code_i)
-            implied = level_of(code)
-            if implied is None:
-                problems.append(
-                    Problem("科目编码应为 3、5 或 7 位数字", location=where, value=code)
-                )
+            level_text = row.cell(level_i) if level_i is not None else ""
+            found = entry_problem(code, name, level_text, kind=kind)
+            if found is None:
+                entries.append(CatalogueEntry(code, name, level_of(code)))
                 continue
-            if implied > MAX_LEVEL[kind]:
-                problems.append(Problem("经济分类只到“款”（5 位）", location=where, value=code))
-                continue
-            if level_i is not None and row.cell(level_i):
-                stated = LEVEL_BY_NAME.get(row.cell(level_i)) or (
-                    int(row.cell(level_i)) if row.cell(level_i).isdigit() else None
-                )
-                if stated != implied:
-                    problems.append(
-                        Problem(
-                            f"级次与编码位数不符（{len(code)} 位应为“{Level(implied).label}”）",
-                            location=Location(sheet.name, row.number, level_i),
-                            value=row.cell(level_i),
-                        )
-                    )
-                    continue
-            if not name:
-                problems.append(
-                    Problem("科目名称为空", location=Location(sheet.name, row.number, name_i))
-                )
-                continue
-            entries.append(CatalogueEntry(code, name, implied))
+            message, at = found
+            index = {"code": code_i, "level": level_i, "name": name_i}[at]
+            value = {"code": code, "level": level_text, "name": ""}[at]
+            problems.append(
+                Problem(message, location=Location(sheet.name, row.number, index), value=value)
+            )
     if problems:
         raise ImportRejected(problems)
     return entries

@@ -3,26 +3,52 @@
 A text file (the published document copied out, tab-separated), a CSV file and an XLSX
 workbook all become `Sheet`s of rows of stripped strings, so one parser reads them all.
 The format is recognised by content, never by the file's name.
+
+Every limit is checked before the expensive step it protects, so a hostile or broken file
+is refused quickly and in bounded memory: the size first (`PORTAL_MAX_UPLOAD_BYTES`), then
+for a workbook the zip's directory (entries, macros, declared inflated sizes — `zipfile`
+never inflates a part beyond its declared size, so the declared sizes bound the work), then
+rows and columns while they stream out of openpyxl's read-only reader.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import xml.parsers.expat
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from disclosure.importing.errors import ImportRejected
+from django.conf import settings
+
+from disclosure.importing.errors import ImportRejected, Location
 from disclosure.money import clean_text, excel_cell_text
 
 ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .doc
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .doc, or an encrypted .xlsx
 PDF_MAGIC = b"%PDF"
+OTHER_BINARIES = (
+    (b"\x1f\x8b", "gzip 压缩文件"),
+    (b"Rar!", "RAR 压缩文件"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩文件"),
+    (b"{\\rtf", "RTF 文档"),
+)
+MARKUP_STARTS = ("<html", "<!doctype", "<?xml", "<table", "<head", "<body")
 
-# Refuse before reading: a workbook whose parts inflate to more than this is a zip bomb.
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# A department's workbook inflates to a few hundred kilobytes; refuse far more before
+# reading it. openpyxl keeps the shared strings and styles in memory, so those parts have
+# a tighter limit of their own.
+MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+MAX_PART_BYTES = 16 * 1024 * 1024  # any part that is not a worksheet
+MAX_ZIP_ENTRIES = 2_000
+MAX_SHEETS = 64
 MAX_ROWS_PER_SHEET = 20_000
+MAX_ROWS_TOTAL = 60_000
 MAX_COLUMNS = 200
+MAX_CELLS = 1_000_000  # in the whole workbook; a department's has a few tens of thousands
+SCAN_CHUNK = 64 * 1024
 
 
 @dataclass
@@ -48,17 +74,48 @@ class Sheet:
     rows: list[Row]
 
 
+def _megabytes(size: int) -> str:
+    """A size as a reader says it: "10 MB", "1.5 MB", "61 KB"."""
+    if size < 2**20:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 2**20:.1f}".removesuffix(".0") + " MB"
+
+
+def check_size(size: int) -> None:
+    """Refuse a file larger than the setting `PORTAL_MAX_UPLOAD_BYTES`."""
+    limit = settings.PORTAL_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise ImportRejected.single(
+            f"文件大小 {_megabytes(size)}，超过上限 {_megabytes(limit)}；"
+            "一份部门决算公开表通常不到 1 MB，请检查是否选错了文件。"
+        )
+
+
 def detect_format(data: bytes) -> str:
+    """ "xlsx" or "text", judged by the bytes; anything else is refused with its name."""
     if not data or not data.strip():
         raise ImportRejected.single("文件是空的。")
-    if data.startswith(ZIP_MAGIC):
+    if data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
         return "xlsx"
     if data.startswith(OLE_MAGIC):
-        raise ImportRejected.single("这是旧版 Excel（.xls）或 Word 文件；请另存为 .xlsx 后上传。")
+        raise ImportRejected.single(
+            "这是旧版 Excel（.xls）、Word 文件或加密的工作簿；请另存为不加密的 .xlsx 后上传。"
+        )
     if data.startswith(PDF_MAGIC):
         raise ImportRejected.single("这是 PDF 文件；请上传 XLSX、CSV 或制表符分隔的文本文件。")
+    for magic, name in OTHER_BINARIES:
+        if data.startswith(magic):
+            raise ImportRejected.single(
+                f"这是{name}，不是 XLSX、CSV 或文本文件；请上传表格文件本身。"
+            )
     if b"\x00" in data[:4096]:
         raise ImportRejected.single("无法识别的文件类型：只接受 XLSX、CSV 或文本文件。")
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(tuple(s.encode() for s in MARKUP_STARTS)):
+        raise ImportRejected.single(
+            "这是网页（HTML）或 XML 文件（有的系统导出的“.xls”其实是网页）；"
+            "请在 Excel 中打开后另存为 .xlsx 再上传。"
+        )
     return "text"
 
 
@@ -71,64 +128,183 @@ def _decode(data: bytes) -> str:
     raise ImportRejected.single("无法识别文本编码：请以 UTF-8 或 GB18030 保存。")
 
 
+def _too_many_rows(sheet: str) -> ImportRejected:
+    where = f"工作表“{sheet}”" if sheet else "文件"
+    return ImportRejected.single(
+        f"{where}超过 {MAX_ROWS_PER_SHEET} 行，不是一份部门决算公开表；已停止读取。"
+    )
+
+
+def _check_width(cells: list[str], sheet: str, number: int) -> list[str]:
+    """Cells within MAX_COLUMNS; a filled cell beyond it is refused, never dropped."""
+    for index in range(MAX_COLUMNS, len(cells)):
+        if cells[index]:
+            raise ImportRejected.single(
+                f"超过 {MAX_COLUMNS} 列：表式中没有这么宽的表",
+                location=Location(sheet, number, index),
+                value=cells[index][:40],
+            )
+    return cells[:MAX_COLUMNS]
+
+
+def _limited(rows: Iterable[list[str]], sheet: str) -> Iterator[Row]:
+    for number, cells in enumerate(rows, 1):
+        if number > MAX_ROWS_PER_SHEET:
+            raise _too_many_rows(sheet)
+        yield Row(number, _check_width(cells, sheet, number))
+
+
 def read_text(data: bytes) -> list[Sheet]:
     text = _decode(data)
+    # Counting line breaks is cheap; a file of blank lines is refused before any row exists.
+    if text.count("\n") > MAX_ROWS_PER_SHEET:
+        raise _too_many_rows("")
     lines = text.splitlines()
     # Tab-separated is what a copy out of the published document gives; without any tab,
     # the file is read as CSV (amounts with thousands separators are then quoted).
     if any("\t" in line for line in lines):
-        rows = [
-            Row(n, [clean_text(c) for c in line.split("\t")]) for n, line in enumerate(lines, 1)
-        ]
+        cells: Iterable[list[str]] = (line.split("\t") for line in lines)
     else:
-        reader = csv.reader(io.StringIO(text))
-        try:
-            rows = [Row(n, [clean_text(c) for c in cells]) for n, cells in enumerate(reader, 1)]
-        except csv.Error as exc:
-            raise ImportRejected.single(f"CSV 格式错误：{exc}") from None
-    _check_size(rows, "")
+        cells = csv.reader(io.StringIO(text))
+    try:
+        rows = list(_limited(([clean_text(c) for c in row] for row in cells), ""))
+    except csv.Error as exc:
+        raise ImportRejected.single(f"CSV 格式错误：{exc}") from None
     return [Sheet("", rows)]
 
 
-def _check_size(rows: list[Row], sheet: str) -> None:
-    where = f"工作表“{sheet}”" if sheet else "文件"
-    if len(rows) > MAX_ROWS_PER_SHEET:
-        raise ImportRejected.single(
-            f"{where}超过 {MAX_ROWS_PER_SHEET} 行，不是一份部门决算公开表。"
+def _zip_problem(archive: zipfile.ZipFile) -> str:
+    """Why a zip is not a workbook we read, or "" when it is one."""
+    infos = archive.infolist()
+    if len(infos) > MAX_ZIP_ENTRIES:
+        return f"压缩文件中有 {len(infos)} 个部件，不是一份正常的工作簿（疑似压缩炸弹）。"
+    names = {info.filename.lower() for info in infos}
+    content_types = ""
+    if "[content_types].xml" in names:
+        info = next(i for i in infos if i.filename.lower() == "[content_types].xml")
+        if info.file_size <= MAX_PART_BYTES:
+            content_types = archive.read(info.filename).decode("utf-8", "replace").lower()
+    macro = any(name.endswith("vbaproject.bin") for name in names) or (
+        "macroenabled" in content_types or "vbaproject" in content_types
+    )
+    if macro:
+        return "含宏的工作簿（.xlsm）不被接受：请另存为不含宏的 .xlsx 后再上传。"
+    if "xl/workbook.bin" in names:
+        return "这是 Excel 二进制工作簿（.xlsb）；请另存为 .xlsx 后上传。"
+    if "mimetype" in names and "content.xml" in names:
+        return "这是 ODS 表格（WPS 或 LibreOffice）；请另存为 .xlsx 后上传。"
+    if "word/document.xml" in names:
+        return "这是 Word 文档，不是工作簿；请上传 XLSX、CSV 或文本文件。"
+    if "xl/workbook.xml" not in names:
+        return "这个压缩文件不是 XLSX 工作簿。"
+    inflated = sum(info.file_size for info in infos)
+    if inflated > MAX_UNCOMPRESSED_BYTES:
+        limit = _megabytes(MAX_UNCOMPRESSED_BYTES)
+        return (
+            f"工作簿解压后达 {_megabytes(inflated)}，超过 {limit} 的上限，已拒绝（疑似压缩炸弹）。"
         )
+    for info in infos:
+        if info.file_size > MAX_PART_BYTES and not info.filename.startswith("xl/worksheets/"):
+            return (
+                f"工作簿的部件“{info.filename}”解压后达 {_megabytes(info.file_size)}，"
+                "远超正常大小，已拒绝（疑似压缩炸弹）。"
+            )
+    return ""
+
+
+class _Refused(Exception):
+    pass
+
+
+def _scan_parts(archive: zipfile.ZipFile) -> str:
+    """Count rows and cells in every XML part with a streaming parser that builds nothing.
+
+    openpyxl's read-only loader parses a whole worksheet at load time when the sheet does
+    not declare its dimension, building the tree in memory; and it would follow a DTD's
+    entities. Here every part is read once in 64 kB chunks, and a part with a DTD, a sheet
+    with too many rows or a workbook with too many cells is refused before openpyxl opens
+    it. Returns the problem, or "" when the workbook is within bounds."""
+    cells = 0
+    for info in archive.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels")):
+            continue
+        rows = 0
+        parser = xml.parsers.expat.ParserCreate()
+
+        def start(name, attrs):
+            nonlocal rows, cells
+            local = name.rsplit(":", 1)[-1]
+            if local == "row":
+                rows += 1
+                if rows > MAX_ROWS_PER_SHEET:
+                    raise _Refused(
+                        f"工作簿中有一张工作表超过 {MAX_ROWS_PER_SHEET} 行，"
+                        "不是一份部门决算公开表；已停止读取。"
+                    )
+            elif local == "c":
+                cells += 1
+                if cells > MAX_CELLS:
+                    raise _Refused(
+                        f"工作簿的单元格超过 {MAX_CELLS} 个，不是一份部门决算公开表；已停止读取。"
+                    )
+
+        def doctype(*args):
+            raise _Refused("工作簿的 XML 中含有 DTD（实体声明），正常的 XLSX 不会有；已拒绝。")
+
+        parser.StartElementHandler = start
+        parser.StartDoctypeDeclHandler = doctype
+        parser.EntityDeclHandler = doctype
+        try:
+            with archive.open(info) as stream:
+                while chunk := stream.read(SCAN_CHUNK):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except _Refused as refused:
+            return str(refused)
+        except (xml.parsers.expat.ExpatError, zipfile.BadZipFile, EOFError, ValueError):
+            return f"XLSX 文件已损坏：部件“{info.filename}”无法读取。"
+    return ""
 
 
 def read_xlsx(data: bytes) -> list[Sheet]:
     import openpyxl  # imported here: only workbooks need it
 
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = archive.namelist()
-        inflated = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            problem = _zip_problem(archive) or _scan_parts(archive)
+    except (zipfile.BadZipFile, EOFError, ValueError):
         raise ImportRejected.single("XLSX 文件已损坏或不完整（无法解压）。") from None
-    if "xl/workbook.xml" not in names:
-        raise ImportRejected.single("这个压缩文件不是 XLSX 工作簿。")
-    if "xl/vbaProject.bin" in names:
-        raise ImportRejected.single("含宏的工作簿（.xlsm）不被接受：请另存为不含宏的 .xlsx。")
-    if inflated > MAX_UNCOMPRESSED_BYTES:
-        raise ImportRejected.single("工作簿解压后过大，已拒绝（疑似压缩炸弹）。")
+    if problem:
+        raise ImportRejected.single(problem)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ImportRejected.single(f"XLSX 文件无法读取：{exc.__class__.__name__}") from None
     sheets = []
+    total = 0
     try:
+        if len(book.worksheets) > MAX_SHEETS:
+            raise ImportRejected.single(f"工作簿有 {len(book.worksheets)} 张工作表，超过上限。")
         for ws in book.worksheets:
+            # The stored dimension can claim a million rows or 16,384 columns and would make
+            # openpyxl pad every row to it: read the cells that exist instead.
+            ws.reset_dimensions()
             rows: list[Row] = []
-            for number, values in enumerate(ws.iter_rows(values_only=True), 1):
-                if number > MAX_ROWS_PER_SHEET:
-                    _check_size([*rows, Row(number, [])], ws.title)
-                cells = [_cell_text(v) for v in values[:MAX_COLUMNS]]
-                while cells and not cells[-1]:
-                    cells.pop()
-                rows.append(Row(number, cells))
+            values = ([_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True))
+            for row in _limited(values, ws.title):
+                while row.cells and not row.cells[-1]:
+                    row.cells.pop()
+                rows.append(row)
+            total += len(rows)
+            if total > MAX_ROWS_TOTAL:
+                raise ImportRejected.single(
+                    f"工作簿共超过 {MAX_ROWS_TOTAL} 行，不是一份部门决算公开表；已停止读取。"
+                )
             sheets.append(Sheet(ws.title, rows))
+    except ImportRejected:
+        raise
+    except Exception as exc:  # a part that lies about its content fails while streaming
+        raise ImportRejected.single(f"XLSX 文件无法读取：{exc.__class__.__name__}") from None
     finally:
         book.close()
     return sheets
@@ -145,5 +321,6 @@ def _cell_text(value) -> str:
 
 
 def read_sheets(data: bytes) -> list[Sheet]:
+    check_size(len(data))
     fmt = detect_format(data)
     return read_xlsx(data) if fmt == "xlsx" else read_text(data)

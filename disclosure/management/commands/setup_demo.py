@@ -65,7 +65,9 @@ class Command(BaseCommand):
             user.role = role
             user.first_name = full_name
             user.department = Department.objects.get(code=dept_code) if dept_code else None
-            user.is_staff = role in {Role.ADMINISTRATOR, Role.REVIEWER}
+            # Every role signs in to the admin: a preparer sees there only the import screens
+            # and the disclosures of their own department (see disclosure/admin.py).
+            user.is_staff = True
             user.is_superuser = role == Role.ADMINISTRATOR
             user.set_password(password)
             user.save()

@@ -1,0 +1,198 @@
+"""What a workbook would do before it does it: import, describe, roll back.
+
+`disclosure_import_preview` runs the real importer (`services.disclosure_import`, which also
+runs the checks) inside a transaction that is always rolled back, and returns plain data
+describing the outcome — every table found with its row count, its totals and the check
+findings — so the page that shows it never touches the rolled-back rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from disclosure.layouts import DEFAULT_LAYOUT
+from disclosure.models import Department, Disclosure
+from disclosure.models.statements import TableState
+from disclosure.money import format_amount
+from disclosure.opendata.flat import flat_rows
+from disclosure.opendata.tabular import flat_columns
+from disclosure.selectors import disclosure_tables, figure_values
+
+
+@dataclass
+class TotalLine:
+    label: str
+    cells: list[tuple[str, str]]  # (column header, amount as printed)
+
+
+@dataclass
+class TablePreview:
+    label: str  # 公开02
+    title: str
+    state: str
+    state_label: str
+    unit: str
+    rows: int
+    what: str  # what the rows are: "行", "段说明", "个项目"
+    totals: list[TotalLine] = field(default_factory=list)
+    statement: str = ""
+    errors: int = 0
+    warnings: int = 0
+
+
+@dataclass
+class FindingLine:
+    severity: str
+    severity_label: str
+    table: str
+    row: str
+    column: str
+    message: str
+
+
+@dataclass
+class WorkbookPreview:
+    title: str  # 玉溪市信访局 2021年度 第1版
+    outcome: str  # what confirming would do, in one sentence
+    changed: bool
+    tables: list[TablePreview]
+    figures: list[tuple[str, str]]
+    findings: list[FindingLine]
+    rules: dict[str, int]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    @property
+    def infos(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "info")
+
+
+def disclosure_import_preview(
+    *,
+    data: bytes,
+    department: Department,
+    year: int,
+    user,
+    filename: str = "",
+    layout: str = DEFAULT_LAYOUT,
+) -> WorkbookPreview:
+    """Describe what importing `data` into the department's draft for `year` would do;
+    nothing is saved. Raises ImportRejected exactly as the import would."""
+    from disclosure.services import disclosure_import
+
+    with transaction.atomic():
+        result = disclosure_import(
+            data=data,
+            department_code=department.code,
+            year=year,
+            filename=filename,
+            layout=layout,
+            user=user,
+        )
+        preview = _describe(result)
+        transaction.set_rollback(True)
+    return preview
+
+
+def _describe(result) -> WorkbookPreview:
+    from disclosure.checks.selectors import check_report
+
+    disclosure: Disclosure = result.disclosure
+    title = f"{disclosure.department.name} {disclosure.year_id}年度 第{disclosure.version}版"
+    if result.created:
+        outcome = f"将新建{title}（草稿）。"
+    elif result.changed:
+        outcome = f"将替换{title}（{disclosure.get_status_display()}）中已导入的全部内容。"
+    else:
+        outcome = f"与{title}现有的内容完全相同：确认导入不会有任何改动。"
+    report = check_report(disclosure)
+    findings = [
+        FindingLine(
+            severity=f.severity,
+            severity_label=f.get_severity_display(),
+            table=f.table,
+            row=f.row,
+            column=f.column,
+            message=f.message,
+        )
+        for f in report.findings
+    ]
+    by_table: dict[str, list[FindingLine]] = {}
+    for f in report.findings:
+        by_table.setdefault(f.table_number, []).append(f)
+    tables = []
+    views = disclosure_tables(disclosure)
+    for view in views:
+        spec = view.spec
+        own = by_table.get(spec.number, [])
+        preview = TablePreview(
+            label=spec.label,
+            title=spec.title,
+            state=view.state,
+            state_label=str(TableState(view.state).label),
+            unit=view.printed_unit if spec.is_amount_table else "",
+            rows=0,
+            what="行",
+            statement=view.statement,
+            errors=sum(1 for f in own if f.severity == "error"),
+            warnings=sum(1 for f in own if f.severity == "warning"),
+        )
+        if spec.is_amount_table:
+            preview.rows = len(view.record.rows.all()) if view.record is not None else 0
+            preview.totals = _totals(view)
+        elif spec.kind == "narrative":
+            preview.rows, preview.what = len(view.narratives), "段说明"
+        elif spec.kind == "performance_overall":
+            overall = view.overall
+            preview.rows = len(getattr(overall, "indicator_list", []) or [])
+            preview.what = "个绩效指标"
+        else:
+            preview.rows, preview.what = len(view.projects), "个项目"
+        tables.append(preview)
+    values = figure_values([disclosure])[disclosure.pk]
+    layout = disclosure.layout_spec
+    figures = []
+    for key, figure in layout.figures.items():
+        value = values.get(key)
+        unit = next((v.printed_unit for v in views if v.number == figure.table), "")
+        figures.append(
+            (figure.label, f"{format_amount(value)} {unit}" if value is not None else "—")
+        )
+    rules = {"passed": report.passed, "failed": report.failed, "not_checked": report.not_checked}
+    return WorkbookPreview(
+        title=title,
+        outcome=outcome,
+        changed=result.changed,
+        tables=tables,
+        figures=figures,
+        findings=findings,
+        rules=rules,
+    )
+
+
+def _totals(view) -> list[TotalLine]:
+    """The 合计 row, the summary lines (人员经费合计 …) and the total lines (本年收入合计,
+    总计 …) of an amount table, with every cell that holds something."""
+    headers = {(side, col.key): header for side, col, header in flat_columns(view.spec)}
+    lines = []
+    for record in flat_rows(view):
+        if not record.is_total or not record.has_data:
+            continue
+        cells = [
+            (
+                headers.get((None, c.column)) or headers.get((record.side, c.column), c.column),
+                c.text,
+            )
+            for c in record.cells
+            if c.value is not None or c.mark
+        ]
+        lines.append(TotalLine(label=record.name or "合计", cells=cells))
+    return lines
