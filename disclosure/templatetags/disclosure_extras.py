@@ -80,3 +80,29 @@ def markdown_safe(text: str):
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)  # sanitised by nh3 just above
+
+
+@register.filter
+def unit_label(unit: str) -> str:
+    """元 / 万元 in the reader's language."""
+    from django.utils.translation import gettext
+
+    return {"元": gettext("元"), "万元": gettext("万元")}.get(unit, unit)
+
+
+@register.filter
+def action_label(action: str) -> str:
+    """An audit row's action in words."""
+    from django.utils.translation import gettext
+
+    labels = {
+        "import": gettext("导入"),
+        "submit": gettext("报送"),
+        "return": gettext("退回"),
+        "approve": gettext("批复"),
+        "publish": gettext("公开"),
+        "correct": gettext("发起更正"),
+        "edit_narrative": gettext("修改说明"),
+        "explain_finding": gettext("说明检查发现"),
+    }
+    return labels.get(action, action)
