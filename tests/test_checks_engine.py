@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from disclosure.checks.engine import RULE_MODULES, SEVERITIES, all_rules, run_checks
+from disclosure.checks.engine import RULE_MODULES, SEVERITIES, Rule, all_rules, run_checks
 from disclosure.checks.loader import load_cells, load_context
 from disclosure.checks.meanings import resolve_roles
 from disclosure.layouts import get_layout
@@ -162,3 +162,18 @@ def test_checking_reads_the_database_a_fixed_number_of_times(
         ctx = load_context(seed_draft)
     with django_assert_max_num_queries(0):
         run_checks(seed_draft, context=ctx)
+
+
+@pytest.mark.django_db
+def test_a_rule_that_breaks_is_reported_not_checked_and_logged(seed_draft, monkeypatch, caplog):
+    def broken(ctx, out):
+        raise KeyError("nowhere")
+
+    def check(rule):
+        return broken if rule.id == "inside.lines" else rule.__dict__["check"]
+
+    monkeypatch.setattr(Rule, "check", property(check), raising=False)
+    result = outcome(run_checks(seed_draft), "inside.lines")
+    assert (result.status, result.reason) == ("not_checked", "检查时出错，已记录，请联系管理员。")
+    assert "rule inside.lines failed" in caplog.text
+    assert outcome(run_checks(seed_draft), "inside.columns").status == "failed"

@@ -3,6 +3,7 @@ every identity: each failing case changes the cells a rule reads to round amount
 the finding's rule, table, row, expected, actual and difference to the cent."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -52,6 +53,12 @@ def test_a_clean_first_year_disclosure_passes_all_but_the_comparison_with_last_y
     report = run_checks(clean)
     not_passed = {o.rule.id: (o.status, o.reason) for o in report.outcomes if o.status != "passed"}
     assert not_passed == {"between.years": ("not_checked", "没有上一年度的决算公开，无法比较。")}
+
+
+def test_every_rule_has_a_failing_case_here():
+    source = Path(__file__).read_text(encoding="utf-8")
+    missing = [r.id for r in all_rules() if f'"{r.id}"' not in source]
+    assert missing == []
 
 
 # ------------------------------------------------------------------ structure

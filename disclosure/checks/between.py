@@ -333,10 +333,12 @@ def _fund_rule(fund: Fund, rule_id: str, title: str):
                 **params,
             )
 
-    check.__doc__ = _(
-        "财政拨款收入支出决算总表的“{fund}”栏 = {table}：本年支出合计及各类支出，"
-        "以及表中有的本年收入、年初和年末结转和结余。"
-    ).format(fund=fund.name, table=fund.detail_role)
+    check.__doc__ = (
+        f"The {fund.column!r} column of 财政拨款收入支出决算总表 equals the table of that fund "
+        f"(role {fund.detail_role!r}): 本年支出 in total and for each 类, and, where that "
+        "table has them, 本年收入, 年初 and 年末结转和结余 of its 合计 row. Located in the "
+        "fund's table."
+    )
     return check
 
 

@@ -15,6 +15,7 @@ The engine turns that into the rule's status:
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +25,8 @@ from django.utils.translation import gettext as _
 from disclosure.checks.loader import Context, RowData, TableData, load_context
 from disclosure.layouts import Column, Line, TableSpec
 from disclosure.money import CENT, ZERO, format_amount, to_wan
+
+logger = logging.getLogger(__name__)
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -494,6 +497,9 @@ def run_rule(rule: Rule, ctx: Context) -> Outcome:
         rule.check(ctx, out)
     except NotChecked as exc:
         return Outcome(rule, NOT_CHECKED, [], str(exc))
+    except Exception:  # a rule's bug must not refuse an import: it is logged, not "passed"
+        logger.exception("rule %s failed on %s", rule.id, ctx.disclosure)
+        return Outcome(rule, NOT_CHECKED, [], _("检查时出错，已记录，请联系管理员。"))
     issues = out.issues()
     if any(i.severity in (ERROR, WARNING) for i in issues):
         return Outcome(rule, FAILED, issues)

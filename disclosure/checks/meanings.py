@@ -20,32 +20,40 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from django.utils.translation import gettext_lazy
+
 from disclosure.layouts import Layout, TableSpec
 
 # ------------------------------------------------------------------ tables by meaning
 ROLES: dict[str, tuple[str, Callable[[TableSpec], bool]]] = {
     # role: (what it is, how to recognise its declaration)
-    "summary": ("收入支出决算总表", lambda t: t.kind == "lines" and t.title == "收入支出决算总表"),
-    "income": ("收入决算表", lambda t: t.kind == "codes" and t.title == "收入决算表"),
-    "spend": ("支出决算表", lambda t: t.kind == "codes" and t.title == "支出决算表"),
+    "summary": (
+        gettext_lazy("收入支出决算总表"),
+        lambda t: t.kind == "lines" and t.title == "收入支出决算总表",
+    ),
+    "income": (gettext_lazy("收入决算表"), lambda t: t.kind == "codes" and t.title == "收入决算表"),
+    "spend": (gettext_lazy("支出决算表"), lambda t: t.kind == "codes" and t.title == "支出决算表"),
     "fiscal_summary": (
-        "财政拨款收入支出决算总表",
+        gettext_lazy("财政拨款收入支出决算总表"),
         lambda t: t.kind == "lines" and t.title == "财政拨款收入支出决算总表",
     ),
     "general": (
-        "一般公共预算财政拨款（收入）支出决算表",
+        gettext_lazy("一般公共预算财政拨款（收入）支出决算表"),
         lambda t: t.kind == "codes" and t.title.startswith("一般公共预算财政拨款"),
     ),
-    "basic_economic": ("一般公共预算财政拨款基本支出决算表", lambda t: t.kind == "economic"),
+    "basic_economic": (
+        gettext_lazy("一般公共预算财政拨款基本支出决算表"),
+        lambda t: t.kind == "economic",
+    ),
     "fund": (
-        "政府性基金预算财政拨款决算表",
+        gettext_lazy("政府性基金预算财政拨款决算表"),
         lambda t: t.kind == "codes" and "政府性基金" in t.title,
     ),
     "capital": (
-        "国有资本经营预算财政拨款决算表",
+        gettext_lazy("国有资本经营预算财政拨款决算表"),
         lambda t: t.kind == "codes" and "国有资本经营" in t.title,
     ),
-    "sangong": ("“三公”经费表", lambda t: t.kind == "lines" and "三公" in t.title),
+    "sangong": (gettext_lazy("“三公”经费表"), lambda t: t.kind == "lines" and "三公" in t.title),
 }
 
 
@@ -87,9 +95,21 @@ class Fund:
 
 
 FUNDS = (
-    Fund("一般公共预算财政拨款", "general", "income_general", "opening_general", "general"),
-    Fund("政府性基金预算财政拨款", "fund", "income_fund", "opening_fund", "fund"),
-    Fund("国有资本经营预算财政拨款", "capital", "income_capital", "opening_capital", "capital"),
+    Fund(
+        gettext_lazy("一般公共预算财政拨款"),
+        "general",
+        "income_general",
+        "opening_general",
+        "general",
+    ),
+    Fund(gettext_lazy("政府性基金预算财政拨款"), "fund", "income_fund", "opening_fund", "fund"),
+    Fund(
+        gettext_lazy("国有资本经营预算财政拨款"),
+        "capital",
+        "income_capital",
+        "opening_capital",
+        "capital",
+    ),
 )
 FUND_TOTAL_COLUMN = "total"
 
