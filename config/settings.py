@@ -247,3 +247,49 @@ PORTAL_PUBLISH_WITHIN_DAYS = envint("PORTAL_PUBLISH_WITHIN_DAYS", 20)
 # Admin imports: an uploaded file waits here (one directory per user, an unguessable name)
 # between its preview and the confirmation. Not served; swept after a day.
 PORTAL_UPLOAD_DIR = Path(envstr("PORTAL_UPLOAD_DIR", "") or str(VAR_DIR / "uploads"))
+
+# The cache: REDIS_URL (redis://127.0.0.1:6379/0) makes every app server and worker share one
+# Redis through Django's cache framework, so that a publication reaches all of them at once;
+# without it each process keeps its own in memory (right for one process, or development).
+# Anonymous readers get whole public pages from it (disclosure/pagecache.py), kept at most
+# PORTAL_PAGE_CACHE_SECONDS (0 turns the page cache off).
+REDIS_URL = envstr("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "config.redis_cache.PooledRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": envstr("PORTAL_CACHE_PREFIX", "portal"),
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+PORTAL_PAGE_CACHE_SECONDS = envint("PORTAL_PAGE_CACHE_SECONDS", 300)
+# Seconds a process may trust the page generation it last read from the shared cache before
+# reading it again (0: on every request). Other processes see a publication up to that late.
+PORTAL_PAGE_GENERATION_SECONDS = envint("PORTAL_PAGE_GENERATION_SECONDS", 0)
+
+# Object storage for generated files (the PDFs): with PORTAL_S3_BUCKET set they go to that
+# S3-compatible bucket through django-storages; otherwise to DJANGO_MEDIA_ROOT on local disk.
+# Without access keys, boto3's own chain applies (AWS_* variables, an instance role).
+PORTAL_S3_BUCKET = envstr("PORTAL_S3_BUCKET", "")
+if PORTAL_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PORTAL_S3_BUCKET,
+            "location": envstr("PORTAL_S3_PREFIX", ""),
+            "endpoint_url": envstr("PORTAL_S3_ENDPOINT_URL", "") or None,
+            "region_name": envstr("PORTAL_S3_REGION", "") or None,
+            "access_key": envstr("PORTAL_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": envstr("PORTAL_S3_SECRET_ACCESS_KEY", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": True,
+        },
+    }
+
+# A year's open-data package is built on request (and cached) while the year has at most
+# this many published disclosures; above it, in the background (disclosure/opendata/prebuilt.py).
+PORTAL_PACKAGE_BUILD_ON_REQUEST = envint("PORTAL_PACKAGE_BUILD_ON_REQUEST", 100)

@@ -30,6 +30,7 @@ from disclosure.models import (
     YearlyGoal,
 )
 from disclosure.models.statements import Status
+from disclosure.pagecache import public_pages_changed
 from disclosure.pdf import disclosure_pdf_schedule
 
 
@@ -169,6 +170,7 @@ def _mark_published(disclosure: Disclosure, *, user, comment: str) -> None:
         details={"backfill": True},
     )
     disclosure_pdf_schedule(disclosure=disclosure)
+    public_pages_changed()
 
 
 def _clear_content(disclosure: Disclosure) -> None:

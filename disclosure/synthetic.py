@@ -38,6 +38,7 @@ from disclosure.models import (
 from disclosure.models.classification import Level, level_of
 from disclosure.models.statements import Status, TableState
 from disclosure.money import ZERO, round_half_up, to_wan
+from disclosure.pagecache import public_pages_changed
 
 LAYOUT = "yunnan-2021"
 CATALOGUES = Path(__file__).resolve().parent / "data" / "catalogues"
@@ -656,6 +657,8 @@ def generate(
         result.disclosures.append(disclosure)
         if planted is not None:
             result.planted.append(Planted(disclosure.pk, planted[0], planted[1]))
+    if publish:
+        public_pages_changed()
     return result
 
 

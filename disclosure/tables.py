@@ -124,9 +124,11 @@ def board_table(rows: list[dict], figures: list, *, order_by: str | None = None)
 
         class Meta:
             attrs = {"class": "listing board"}
-            template_name = "django_tables2/table.html"
+            template_name = "disclosure/tables2/board.html"
 
         def render_department(self, record, value):
             return format_html('<a href="{}">{}</a>', record["url"], value)
 
-    return BoardTable(rows, extra_columns=columns, order_by=order_by)
+    table = BoardTable(rows, extra_columns=columns, order_by=order_by)
+    table.figures = figures  # the body's columns, in order (the template loops over them)
+    return table

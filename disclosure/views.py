@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig
 from disclosure import charts, glossary, selectors
 from disclosure.models import Department, Disclosure
 from disclosure.money import ZERO, round_half_up
+from disclosure.pagecache import public_page
 from disclosure.tables import DisclosureListTable, board_table
 
 NOT_FOUND = "没有找到这份已公开的决算。"
@@ -46,6 +47,7 @@ def _published_or_404(year: int, code: str, version: int | None = None) -> Discl
 
 
 # ------------------------------------------------------------------ home and search
+@public_page()
 def home(request: HttpRequest) -> HttpResponse:
     years = list(
         Disclosure.objects.current()
@@ -79,6 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page("q", "year", "parent", "page", "sort")
 def disclosure_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:50]
     year_text = request.GET.get("year", "")
@@ -103,6 +106,7 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
 
 
 # ------------------------------------------------------------------ one disclosure
+@public_page("unit")
 def disclosure_detail(
     request: HttpRequest, year: int, code: str, version: int | None = None
 ) -> HttpResponse:
@@ -151,6 +155,7 @@ def _body_cache_key(disclosure: Disclosure, unit: str | None, history) -> str:
     return f"{disclosure.pk}:{disclosure.content_digest[:16]}:{unit or ''}:{years}"
 
 
+@public_page("unit")
 def table_detail(request: HttpRequest, year: int, code: str, number: str) -> HttpResponse:
     disclosure = _published_or_404(year, code)
     if not disclosure.layout_spec.has_table(number):
@@ -208,6 +213,7 @@ COMPARISON_FIGURES = [
 ]
 
 
+@public_page()
 def department_detail(request: HttpRequest, code: str) -> HttpResponse:
     department = get_object_or_404(Department, code=code)
     history = selectors.department_history(department)
@@ -242,6 +248,7 @@ BOARD_FIGURES = [
 ]
 
 
+@public_page("sort")
 def board(request: HttpRequest, year: int) -> HttpResponse:
     disclosures = list(selectors.disclosure_search(year=year))
     if not disclosures:
@@ -273,5 +280,6 @@ def board(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@public_page()
 def glossary_page(request: HttpRequest) -> HttpResponse:
     return render(request, "disclosure/glossary.html", {"terms": glossary.terms()})

@@ -30,6 +30,7 @@ from disclosure.models import (
     YearlyGoal,
 )
 from disclosure.models.statements import Status
+from disclosure.pagecache import public_pages_changed
 from disclosure.permissions import can
 
 
@@ -140,6 +141,7 @@ def disclosure_publish(*, disclosure: Disclosure, user) -> Disclosure:
         late=bool(deadline and timezone.localdate() > deadline),
     )
     disclosure_pdf_schedule(disclosure=disclosure)
+    public_pages_changed()
     return disclosure
 
 

@@ -15,6 +15,7 @@ from disclosure.checks.engine import ERROR, WARNING, Report, run_checks
 from disclosure.checks.loader import CatalogueData, Context, load_context
 from disclosure.checks.selectors import check_report, latest_run
 from disclosure.models import AuditEvent, CheckRun, Disclosure, Finding, FindingExplanation
+from disclosure.pagecache import public_pages_changed
 
 
 @transaction.atomic
@@ -62,6 +63,8 @@ def checks_run(
             for position, issue in enumerate(report.issues)
         ]
     )
+    if disclosure.is_published:
+        public_pages_changed()  # the public page shows the latest run
     return run
 
 

@@ -217,10 +217,14 @@ def descriptor_json(year: int, disclosures: list[Disclosure], *, csv_path: str) 
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def year_package(year: int) -> bytes:
-    """The zipped package: datapackage.json and the CSV beside it. Raises LookupError
-    when nothing was published for the year."""
-    disclosures = list(year_disclosures(year))
+def year_package(
+    year: int, disclosures: list[Disclosure] | None = None, *, csv: bytes | None = None
+) -> bytes:
+    """The zipped package: datapackage.json and the CSV beside it (`csv`, when the caller
+    has built it already for the same `disclosures`). Raises LookupError when nothing was
+    published for the year."""
+    if disclosures is None:
+        disclosures = list(year_disclosures(year))
     if not disclosures:
         raise LookupError(year)
     out = io.BytesIO()
@@ -228,5 +232,5 @@ def year_package(year: int) -> bytes:
         archive.writestr(
             "datapackage.json", descriptor_json(year, disclosures, csv_path=csv_name(year))
         )
-        archive.writestr(csv_name(year), year_csv(disclosures))
+        archive.writestr(csv_name(year), csv if csv is not None else year_csv(disclosures))
     return out.getvalue()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from disclosure import selectors
 from disclosure.models import Disclosure, FiscalYear
-from disclosure.opendata import package
+from disclosure.opendata import package, prebuilt
 from disclosure.opendata.document import disclosure_document
 from disclosure.opendata.links import year_links
 from disclosure.opendata.tabular import table_csv as render_table_csv
@@ -113,11 +113,47 @@ def _cached(kind: str, disclosures: list[Disclosure], build) -> bytes:
     return data
 
 
+def _prebuilt(year: int, disclosures: list[Disclosure], kind: str, build):
+    """A small year's file built now (cached); a large year's built in the background
+    (disclosure/opendata/prebuilt.py). Returns the bytes and whether they are current."""
+    if prebuilt.built_on_request(disclosures):
+        return _cached(f"{kind}:{year}", disclosures, build), True
+    found = prebuilt.stored_file(year, disclosures, kind)
+    if found is None:
+        raise _Building()
+    return found
+
+
+class _Building(Exception):
+    """No file of the year has been built yet: the build is queued."""
+
+
+def _building() -> HttpResponse:
+    response = HttpResponse(
+        _("这一年度的数据包正在生成，请稍后再试。"),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response.headers["Retry-After"] = "120"
+    return response
+
+
+def _marked(response: HttpResponse, current: bool) -> HttpResponse:
+    # False while the files for the latest publications are being built.
+    response.headers["X-Package-Current"] = "true" if current else "false"
+    return response
+
+
 @require_safe
 def year_package(request: HttpRequest, year: int) -> HttpResponse:
     disclosures = _year(year)
-    data = _cached(f"zip:{year}", disclosures, lambda: package.year_package(year))
-    return _file(data, "application/zip", f"{year}年度部门决算公开数据包.zip")
+    try:
+        data, current = _prebuilt(
+            year, disclosures, "zip", lambda: package.year_package(year, disclosures)
+        )
+    except _Building:
+        return _building()
+    return _marked(_file(data, "application/zip", f"{year}年度部门决算公开数据包.zip"), current)
 
 
 @require_safe
@@ -134,8 +170,11 @@ def year_csv(request: HttpRequest, year: int, resource: str) -> HttpResponse:
     if resource != package.resource_name(year):
         raise Http404(_("没有这个数据文件。"))
     disclosures = _year(year)
-    data = _cached(f"csv:{year}", disclosures, lambda: package.year_csv(disclosures))
-    return _file(data, CSV, package.csv_name(year))
+    try:
+        data, current = _prebuilt(year, disclosures, "csv", lambda: package.year_csv(disclosures))
+    except _Building:
+        return _building()
+    return _marked(_file(data, CSV, package.csv_name(year)), current)
 
 
 @require_safe

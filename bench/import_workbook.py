@@ -1,0 +1,158 @@
+"""Importing a department's workbook, against openpyxl merely reading the same file.
+
+    .venv/bin/python bench/import_workbook.py [--repeat 15]
+
+The workbook is the seed disclosure (玉溪市信访局 2021) in the published layout, as the
+portal exports it (`/data/2021/yuxi-xinfang.xlsx`, which `import_disclosure` reads back to
+identical data): the file a department uploads. Measured in one process on a throwaway
+SQLite database, interleaved so that background load slows both alike:
+
+- reference: `openpyxl.load_workbook(read_only=True, data_only=True)` and every cell of
+  every sheet read (`iter_rows(values_only=True)`) — the least any importer must do;
+- import: `disclosure_import` of the file as a new department's draft — read, find the
+  tables, parse every cell to Decimal, validate, write the rows in one transaction, audit
+  row, and the reconciliation checks stored (what an upload does);
+- of which parsing (`parse_file`: read + find + parse, nothing written);
+- where an import's time goes: each stage timed inside `disclosure_import` (reading the
+  file, finding and parsing the tables, the content digest, writing the rows, the checks;
+  the rest is the department, year, version and audit rows and the transaction).
+
+Target: import ≤ 3 × reference.
+"""
+
+import argparse
+import io
+import statistics
+import time
+from pathlib import Path
+
+from _throwaway_db import ROOT, django_with_empty_database
+
+
+def once(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    django_with_empty_database()
+
+    import openpyxl
+    from django.test import override_settings
+
+    from disclosure.opendata.workbook import disclosure_workbook
+    from disclosure.services import disclosure_import, parse_file
+    from disclosure.synthetic import load_catalogues
+
+    load_catalogues(2021)
+    seed = Path(ROOT, "disclosure", "data", "seeds", "yuxi-xinfang-2021.txt")
+    queued = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with override_settings(TASKS=queued):
+        seeded = disclosure_import(
+            data=seed.read_bytes(), department_code="yuxi-xinfang", year=2021, publish=True
+        ).disclosure
+    data = disclosure_workbook(seeded)
+
+    def read_only() -> None:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        for sheet in book.worksheets:
+            for _row in sheet.iter_rows(values_only=True):
+                pass
+        book.close()
+
+    counter = iter(range(1_000_000))
+
+    def full_import() -> None:
+        disclosure_import(
+            data=data,
+            filename="yuxi-xinfang.xlsx",
+            department_code=f"bench-{next(counter)}",
+            department_name="基准测试局",
+            year=2021,
+        )
+
+    def parse_only() -> None:
+        parse_file(data=data)
+
+    for fn in (read_only, full_import, parse_only):
+        fn()  # warm: modules imported, layout read
+    measured: dict[str, list[float]] = {"reference": [], "import": [], "parse": []}
+    for _ in range(args.repeat):
+        measured["reference"].append(once(read_only))
+        measured["import"].append(once(full_import))
+        measured["parse"].append(once(parse_only))
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    cells = sum(1 for ws in book.worksheets for row in ws.iter_rows() for _c in row)
+    ref = statistics.median(measured["reference"])
+    print(
+        f"workbook: {len(data) / 1024:.0f} KiB, {len(book.worksheets)} sheets, {cells} cells; "
+        f"median of {args.repeat} runs each"
+    )
+    print("| measurement | median | min | max | ratio to reference |")
+    print("|---|---:|---:|---:|---:|")
+    for label, key in [
+        ("reference: openpyxl reads every cell", "reference"),
+        ("import (parse, write, audit, checks)", "import"),
+        ("of which parse_file (nothing written)", "parse"),
+    ]:
+        times = measured[key]
+        med = statistics.median(times)
+        print(
+            f"| {label} | {med * 1000:.0f} ms | {min(times) * 1000:.0f} ms "
+            f"| {max(times) * 1000:.0f} ms | {med / ref:.2f}× |"
+        )
+    pairs = [i / r for i, r in zip(measured["import"], measured["reference"], strict=True)]
+    print(
+        f"import / reference per repetition: median {statistics.median(pairs):.2f}, "
+        f"min {min(pairs):.2f}, max {max(pairs):.2f}"
+    )
+    stages(full_import, ref, args.repeat)
+
+
+def stages(full_import, ref: float, repeat: int) -> None:
+    """Time each stage of `disclosure_import` by wrapping the functions it calls."""
+    from disclosure import services
+    from disclosure.importing.parsed import ParsedDisclosure
+
+    spent: dict[str, list[float]] = {}
+
+    def timer(owner, name: str, label: str) -> None:
+        inner = getattr(owner, name)
+
+        def timed_call(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent.setdefault(label, []).append(time.perf_counter() - start)
+
+        setattr(owner, name, timed_call)
+
+    timer(services, "read_sheets", "read the file (openpyxl and the importer's limits)")
+    timer(services, "parse_sheets", "find and parse the tables")
+    timer(ParsedDisclosure, "digest", "content digest")
+    timer(services, "_write_content", "write tables, rows, amounts, texts")
+    timer(services, "checks_run", "run and store the checks")
+    totals = [once(full_import) for _ in range(repeat)]
+    total = statistics.median(totals)
+    print("\nwhere an import's time goes (medians):")
+    print("| stage | time | share | ratio to reference |")
+    print("|---|---:|---:|---:|")
+    rest = total
+    for label, times in spent.items():
+        med = statistics.median(times)
+        rest -= med
+        print(f"| {label} | {med * 1000:.1f} ms | {med / total:.0%} | {med / ref:.2f}× |")
+    print(
+        f"| the rest (department, version, audit, transaction) | {rest * 1000:.1f} ms "
+        f"| {rest / total:.0%} | {rest / ref:.2f}× |"
+    )
+
+
+if __name__ == "__main__":
+    main()
