@@ -122,6 +122,7 @@ def disclosure_detail(
         return {
             "tables": tables,
             "charts": charts.charts_for_disclosure(disclosure, tables, series),
+            "explanations": list(disclosure.narratives.filter(table_number="")),
         }
 
     return render(

@@ -220,3 +220,26 @@ def test_nothing_changes_a_published_version(
     assert snapshot(seed_disclosure) == before
     assert list(Amount.objects.order_by("pk").values_list("pk", "value", "mark")) == amounts
     assert (seed_disclosure.status, seed_disclosure.version) == ("published", 1)
+
+
+def test_explanations_are_markdown_sanitised_on_the_public_page(
+    client, seed_draft, preparer, reviewer
+):
+    workflow.narrative_save(
+        disclosure=seed_draft,
+        user=preparer,
+        sections=[
+            {
+                "heading": "收支情况说明",
+                "body": "**本年支出**增长。\n\n<script>alert(1)</script>"
+                "[链接](javascript:alert(2)) <img src=x onerror=alert(3)>",
+            }
+        ],
+    )
+    set_status(seed_draft, Status.APPROVED)
+    workflow.disclosure_publish(disclosure=seed_draft, user=reviewer)
+    page = client.get("/disclosures/2021/yuxi-xinfang/").content.decode()
+    body = page.split('id="explanations"')[1].split("</section>")[0]
+    assert "<strong>本年支出</strong>增长。" in body
+    assert "<script" not in body and "javascript:" not in body
+    assert "onerror" not in body and "<img" not in body
