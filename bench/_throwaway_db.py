@@ -40,3 +40,26 @@ def timed(fn, *, repeat: int = 1) -> list[float]:
         fn()
         times.append(time.perf_counter() - start)
     return times
+
+
+def once(fn) -> float:
+    """Seconds one call took."""
+    return timed(fn)[0]
+
+
+SEED = ROOT / "disclosure" / "data" / "seeds" / "yuxi-xinfang-2021.txt"
+
+
+def publish_seed():
+    """The seed imported and published (PDF builds left queued), with the 2021 catalogues."""
+    from django.test import override_settings
+
+    from disclosure.services import disclosure_import
+    from disclosure.synthetic import load_catalogues
+
+    load_catalogues(2021)
+    queued = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with override_settings(TASKS=queued):
+        return disclosure_import(
+            data=SEED.read_bytes(), department_code="yuxi-xinfang", year=2021, publish=True
+        ).disclosure

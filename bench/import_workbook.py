@@ -24,15 +24,8 @@ import argparse
 import io
 import statistics
 import time
-from pathlib import Path
 
-from _throwaway_db import ROOT, django_with_empty_database
-
-
-def once(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+from _throwaway_db import django_with_empty_database, once, publish_seed
 
 
 def main() -> None:
@@ -42,19 +35,11 @@ def main() -> None:
     django_with_empty_database()
 
     import openpyxl
-    from django.test import override_settings
 
     from disclosure.opendata.workbook import disclosure_workbook
     from disclosure.services import disclosure_import, parse_file
-    from disclosure.synthetic import load_catalogues
 
-    load_catalogues(2021)
-    seed = Path(ROOT, "disclosure", "data", "seeds", "yuxi-xinfang-2021.txt")
-    queued = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    with override_settings(TASKS=queued):
-        seeded = disclosure_import(
-            data=seed.read_bytes(), department_code="yuxi-xinfang", year=2021, publish=True
-        ).disclosure
+    seeded = publish_seed()
     data = disclosure_workbook(seeded)
 
     def read_only() -> None:

@@ -18,22 +18,14 @@ Target: page uncached ≤ 3 × reference.
 
 import argparse
 import statistics
-import time
-from pathlib import Path
 
-from _throwaway_db import ROOT, django_with_empty_database
+from _throwaway_db import django_with_empty_database, once, publish_seed
 
 PLAIN = (
     "{% for t in tables %}<table>{% for row in t.rows %}<tr>{% for c in row.cells %}"
     "<td>{{ c.text }}</td>{% endfor %}</tr>{% endfor %}</table>{% endfor %}"
 )
 URL = "/disclosures/2021/yuxi-xinfang/"
-
-
-def once(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -49,16 +41,8 @@ def main() -> None:
 
     from disclosure import selectors
     from disclosure.models import Disclosure
-    from disclosure.services import disclosure_import
-    from disclosure.synthetic import load_catalogues
 
-    load_catalogues(2021)
-    seed = Path(ROOT, "disclosure", "data", "seeds", "yuxi-xinfang-2021.txt")
-    queued = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    with override_settings(TASKS=queued):
-        pk = disclosure_import(
-            data=seed.read_bytes(), department_code="yuxi-xinfang", year=2021, publish=True
-        ).disclosure.pk
+    pk = publish_seed().pk
     plain = engines["django"].from_string(PLAIN)
     client = Client(HTTP_HOST="127.0.0.1")
     settings.SECURE_SSL_REDIRECT = False
