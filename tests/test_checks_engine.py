@@ -2,10 +2,8 @@
 layouts; "not checked" whenever inputs are missing; the national layout (万元, 类|款|项
 columns) checked by the same generic rules; one loader, a constant number of queries."""
 
-import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 
 from disclosure.checks.engine import RULE_MODULES, SEVERITIES, Rule, all_rules, run_checks
@@ -14,6 +12,7 @@ from disclosure.checks.meanings import resolve_roles
 from disclosure.layouts import get_layout
 from disclosure.services import disclosure_import
 from tests.checks_helpers import amounts, found, outcome
+from tests.workbooks import national_workbook
 
 
 def test_every_rule_is_declared_once_with_a_chinese_title_severity_and_contract():
@@ -70,40 +69,9 @@ def test_tables_are_found_by_meaning_whatever_their_number(slug, expected):
     assert resolve_roles(get_layout(slug)) == expected
 
 
-def national_workbook(section: str = "1234.56") -> bytes:
-    """公开05 of the national layout: 万元, codes in three columns; 三公 in 公开07."""
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "表5"
-    for row in [
-        ["一般公共预算财政拨款支出决算表"],
-        ["公开05表"],
-        ["单位：万元"],
-        ["科目编码", None, None, "科目名称", "本年支出", None, None],
-        ["类", "款", "项", None, "合计", "基本支出", "项目支出"],
-        [None, None, None, "合计", 1234.56, 1000.00, 234.56],
-        ["201", None, None, "一般公共服务支出", 1234.56, 1000.00, 234.56],
-        ["201", "06", None, "财政事务", float(section), 1000.00, 234.56],
-        [None, None, "01", "行政运行", 1000.00, 1000.00, None],
-        [None, None, "02", "一般行政管理事务", 234.56, None, 234.56],
-    ]:
-        ws.append(row)
-    ws2 = book.create_sheet("三公")
-    for row in [
-        ["一般公共预算财政拨款“三公”经费支出决算表"],
-        ["单位：万元"],
-        [None, "预算数", None, None, None, None, None, "决算数"],
-        ["金额", 12.5, 0, 8.5, 0, 8.5, 4.0, 10.25, 0, 7.0, 0, 7.0, 3.0],
-    ]:
-        ws2.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def _national(section: str = "1234.56"):
     return disclosure_import(
-        data=national_workbook(section),
+        data=national_workbook(section, hospitality=3.0),
         department_code="sh-caizheng",
         department_name="上海市财政局",
         year=2024,

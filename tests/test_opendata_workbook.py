@@ -11,7 +11,7 @@ from disclosure.money import clean_text
 from disclosure.opendata.workbook import disclosure_workbook
 from disclosure.services import disclosure_import
 from tests.helpers import amount, snapshot
-from tests.test_layouts import national_workbook
+from tests.workbooks import national_workbook
 
 pytestmark = pytest.mark.django_db
 

@@ -109,3 +109,34 @@ def _merge_runs(ws, row: int, cells: list[str]) -> None:
             col = end + 1
         else:
             col += 1
+
+
+def national_workbook(section: str = "1234.56", hospitality: float = 3.25) -> bytes:
+    """A national-2024 workbook: codes in three columns, amounts in 万元, 公开07 without 行次."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "表5"
+    for row in [
+        ["一般公共预算财政拨款支出决算表"],
+        ["公开05表"],
+        ["单位：万元"],
+        ["科目编码", None, None, "科目名称", "本年支出", None, None],
+        ["类", "款", "项", None, "合计", "基本支出", "项目支出"],
+        [None, None, None, "合计", 1234.56, 1000.00, 234.56],
+        ["201", None, None, "一般公共服务支出", 1234.56, 1000.00, 234.56],
+        ["201", "06", None, "财政事务", float(section), 1000.00, 234.56],
+        [None, None, "01", "行政运行", 1000.00, 1000.00, None],
+        [None, None, "02", "一般行政管理事务", 234.56, None, 234.56],
+    ]:
+        ws.append(row)
+    ws2 = book.create_sheet("三公")
+    for row in [
+        ["一般公共预算财政拨款“三公”经费支出决算表"],
+        ["单位：万元"],
+        [None, "预算数", None, None, None, None, None, "决算数"],
+        ["金额", 12.5, 0, 8.5, 0, 8.5, 4.0, 10.25, 0, 7.0, 0, 7.0, hospitality],
+    ]:
+        ws2.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
