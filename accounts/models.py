@@ -7,6 +7,7 @@ class Role(models.TextChoices):
     PREPARER = "preparer", _("部门填报人")
     REVIEWER = "reviewer", _("财政审核人")
     ADMINISTRATOR = "administrator", _("管理员")
+    SYSTEM = "system", _("系统（命令行等）")
 
 
 class User(AbstractUser):
@@ -36,9 +37,5 @@ class User(AbstractUser):
         ]
 
     @property
-    def is_preparer(self) -> bool:
-        return self.role == Role.PREPARER
-
-    @property
-    def is_reviewer(self) -> bool:
-        return self.role in {Role.REVIEWER, Role.ADMINISTRATOR}
+    def is_system(self) -> bool:
+        return self.role == Role.SYSTEM

@@ -54,12 +54,17 @@ def publish_seed():
     """The seed imported and published (PDF builds left queued), with the 2021 catalogues."""
     from django.test import override_settings
 
-    from disclosure.services import disclosure_import
+    from accounts.actors import system_actor
+    from disclosure.importing.services import workbook_import
     from disclosure.synthetic import load_catalogues
 
     load_catalogues(2021)
     queued = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     with override_settings(TASKS=queued):
-        return disclosure_import(
-            data=SEED.read_bytes(), department_code="yuxi-xinfang", year=2021, publish=True
+        return workbook_import(
+            actor=system_actor(),
+            data=SEED.read_bytes(),
+            department_code="yuxi-xinfang",
+            year=2021,
+            publish=True,
         ).disclosure

@@ -21,16 +21,17 @@ def main() -> None:
     args = parser.parse_args()
     django_with_empty_database()
 
+    from accounts.actors import system_actor
     from disclosure.checks.engine import run_checks
     from disclosure.checks.loader import load_cells, load_context
     from disclosure.checks.services import checks_run
-    from disclosure.services import disclosure_import
+    from disclosure.importing.services import workbook_import
     from disclosure.synthetic import load_catalogues
 
     load_catalogues(2021)
     seed = Path(ROOT, "disclosure", "data", "seeds", "yuxi-xinfang-2021.txt")
-    disclosure = disclosure_import(
-        data=seed.read_bytes(), department_code="yuxi-xinfang", year=2021
+    disclosure = workbook_import(
+        actor=system_actor(), data=seed.read_bytes(), department_code="yuxi-xinfang", year=2021
     ).disclosure
     cells = load_cells(disclosure.pk)
     rows = sum(len(r) for r in cells.values())

@@ -31,14 +31,15 @@ REDIS_URL = "redis://127.0.0.1:6379/3"
 IMPORT = """
 from django.core.management import call_command
 from django.test import override_settings
-from disclosure.services import disclosure_import
+from accounts.actors import system_actor
+from disclosure.importing.services import workbook_import
 from disclosure.synthetic import load_catalogues
 call_command("migrate", verbosity=0)
 load_catalogues(2021)
 queued = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 with override_settings(TASKS=queued):
-    disclosure_import(data=open(%r, "rb").read(), department_code="yuxi-xinfang",
-                      year=2021, publish=True)
+    workbook_import(actor=system_actor(), data=open(%r, "rb").read(),
+                    department_code="yuxi-xinfang", year=2021, publish=True)
 """
 
 

@@ -9,11 +9,11 @@ SQLite database, interleaved so that background load slows both alike:
 
 - reference: `openpyxl.load_workbook(read_only=True, data_only=True)` and every cell of
   every sheet read (`iter_rows(values_only=True)`) — the least any importer must do;
-- import: `disclosure_import` of the file as a new department's draft — read, find the
+- import: `workbook_import` of the file as a new department's draft — read, find the
   tables, parse every cell to Decimal, validate, write the rows in one transaction, audit
   row, and the reconciliation checks stored (what an upload does);
 - of which parsing (`parse_file`: read + find + parse, nothing written);
-- where an import's time goes: each stage timed inside `disclosure_import` (reading the
+- where an import's time goes: each stage timed inside `workbook_import` (reading the
   file, finding and parsing the tables, the content digest, writing the rows, the checks;
   the rest is the department, year, version and audit rows and the transaction).
 
@@ -36,8 +36,9 @@ def main() -> None:
 
     import openpyxl
 
+    from accounts.actors import system_actor
+    from disclosure.importing.services import parse_file, workbook_import
     from disclosure.opendata.workbook import disclosure_workbook
-    from disclosure.services import disclosure_import, parse_file
 
     seeded = publish_seed()
     data = disclosure_workbook(seeded)
@@ -52,7 +53,8 @@ def main() -> None:
     counter = iter(range(1_000_000))
 
     def full_import() -> None:
-        disclosure_import(
+        workbook_import(
+            actor=system_actor(),
             data=data,
             filename="yuxi-xinfang.xlsx",
             department_code=f"bench-{next(counter)}",
@@ -100,9 +102,9 @@ def main() -> None:
 
 
 def stages(full_import, ref: float, repeat: int) -> None:
-    """Time each stage of `disclosure_import` by wrapping the functions it calls."""
-    from disclosure import services
-    from disclosure.importing.parsed import ParsedDisclosure
+    """Time each stage of `workbook_import` by wrapping the functions it calls."""
+    from disclosure.content import DisclosureContent
+    from disclosure.importing import services
 
     spent: dict[str, list[float]] = {}
 
@@ -120,8 +122,8 @@ def stages(full_import, ref: float, repeat: int) -> None:
 
     timer(services, "read_sheets", "read the file (openpyxl and the importer's limits)")
     timer(services, "parse_sheets", "find and parse the tables")
-    timer(ParsedDisclosure, "digest", "content digest")
-    timer(services, "_write_content", "write tables, rows, amounts, texts")
+    timer(DisclosureContent, "digest", "content digest")
+    timer(services, "content_write", "write tables, rows, amounts, texts")
     timer(services, "checks_run", "run and store the checks")
     totals = [once(full_import) for _ in range(repeat)]
     total = statistics.median(totals)

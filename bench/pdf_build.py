@@ -63,15 +63,20 @@ def main() -> None:
     from pypdf import PdfReader
     from weasyprint.text import ffi
 
+    from accounts.actors import system_actor
     from disclosure import pdf, selectors
+    from disclosure.importing.services import workbook_import
     from disclosure.models import Disclosure
-    from disclosure.services import disclosure_import
 
     call_command("migrate", verbosity=0)
     queued = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     with override_settings(TASKS=queued):
-        disclosure = disclosure_import(
-            data=SEED.read_bytes(), department_code="yuxi-xinfang", year=2021, publish=True
+        disclosure = workbook_import(
+            actor=system_actor(),
+            data=SEED.read_bytes(),
+            department_code="yuxi-xinfang",
+            year=2021,
+            publish=True,
         ).disclosure
 
     def build_full() -> None:

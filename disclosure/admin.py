@@ -27,10 +27,11 @@ from disclosure.admin_imports import (
     blank_template_links,
     importable_drafts,
     may_load_reference_data,
+    own_versions,
     preparer_department_id,
     table_export,
     workbook_confirm,
-    workbook_import,
+    workbook_upload,
 )
 from disclosure.layouts import DEFAULT_LAYOUT, layout_choices
 from disclosure.models import (
@@ -43,13 +44,9 @@ from disclosure.models import (
 )
 from disclosure.models.classification import CatalogueKind, Provenance
 from disclosure.models.statements import TableState
-from disclosure.resources import (
-    ClassificationCodeResource,
-    DepartmentResource,
-    GuardedCSV,
-    NumberXLSX,
-    table_resources,
-)
+from disclosure.opendata.formats import GuardedCSV, NumberXLSX
+from disclosure.resources import ClassificationCodeResource, DepartmentResource
+from disclosure.table_resources import table_resources
 
 
 class _TableNumber:
@@ -304,7 +301,7 @@ class DisclosureAdmin(GuardedImportMixin, admin.ModelAdmin):
         return [
             path(
                 "workbook/",
-                view(lambda request: workbook_import(self, request)),
+                view(lambda request: workbook_upload(self, request)),
                 name="disclosure_disclosure_workbook",
             ),
             path(
@@ -368,7 +365,8 @@ class DisclosureAdmin(GuardedImportMixin, admin.ModelAdmin):
     def get_confirm_form_kwargs(self, request, import_form=None):
         return {
             **super().get_confirm_form_kwargs(request, import_form),
-            "drafts": importable_drafts(request),
+            "versions": own_versions(request),
+            "actor": request.user,
         }
 
     def get_confirm_form_initial(self, request, import_form):

@@ -7,7 +7,7 @@ uploading user's own directory under an unguessable token (`uploads`):
 - django-import-export screens (`GuardedImportMixin`): departments and classification
   catalogues for reviewers, and a single table in its flat form (resources generated from
   the layout, `resources.table_resource`) for a department's preparer;
-- the workbook screen (`workbook_import`, `workbook_confirm`): a department's whole
+- the workbook screen (`workbook_upload`, `workbook_confirm`): a department's whole
   workbook in the published layout, previewed by importing and checking inside a
   transaction that is rolled back (`previews.disclosure_import_preview`), then imported
   for real into the department's editable draft.
@@ -42,17 +42,21 @@ from import_export.admin import ImportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import RowResult
 
+from accounts.models import Role
 from disclosure.importing.errors import ImportRejected
+from disclosure.importing.flat import blank_template
+from disclosure.importing.services import import_refusal, workbook_import, year_refusal
 from disclosure.importing.sources import check_size
 from disclosure.layouts import DEFAULT_LAYOUT, LayoutError, get_layout, layout_choices
 from disclosure.models import Disclosure
 from disclosure.models.classification import CatalogueKind, Provenance
 from disclosure.models.statements import Status
+from disclosure.opendata.formats import flat_workbook
 from disclosure.opendata.tabular import flat_table, table_csv
 from disclosure.opendata.workbook import disclosure_workbook
 from disclosure.permissions import is_reviewer
 from disclosure.previews import disclosure_import_preview
-from disclosure.resources import UploadFormat, blank_template, flat_workbook
+from disclosure.resources import UploadFormat
 from disclosure.selectors import disclosure_tables
 from disclosure.uploads import (
     UploadExpired,
@@ -76,9 +80,17 @@ def may_load_reference_data(request: HttpRequest) -> bool:
 def preparer_department_id(request: HttpRequest) -> int | None:
     """The department a signed-in preparer works for (None for anyone else)."""
     user = request.user
-    if user.is_active and user.is_staff and user.role == "preparer" and user.department_id:
+    if user.is_active and user.is_staff and user.role == Role.PREPARER and user.department_id:
         return user.department_id
     return None
+
+
+def own_versions(request: HttpRequest):
+    """Every version of the signed-in preparer's department (none for anyone else)."""
+    department = preparer_department_id(request)
+    if department is None:
+        return Disclosure.objects.none()
+    return Disclosure.objects.filter(department_id=department)
 
 
 def importable_drafts(request: HttpRequest):
@@ -170,15 +182,26 @@ class TableImportForm(UploadImportForm):
 
 
 class TableConfirmForm(ConfirmImportForm):
+    """The confirmation of a previewed table. The version may have been submitted since the
+    preview: then the one refusal of the import service is shown."""
+
     disclosure = forms.ModelChoiceField(
         queryset=Disclosure.objects.none(), widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, drafts=None, **kwargs):
+    def __init__(self, *args, versions=None, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.actor = actor
         self.fields["disclosure"].queryset = (
-            drafts if drafts is not None else Disclosure.objects.none()
+            versions if versions is not None else Disclosure.objects.none()
         )
+
+    def clean_disclosure(self):
+        disclosure = self.cleaned_data["disclosure"]
+        refusal = import_refusal(self.actor, disclosure)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return disclosure
 
 
 # ---------------------------------------------------------------- django-import-export
@@ -318,26 +341,7 @@ def _context(admin, request: HttpRequest, title: str, **extra) -> dict:
     }
 
 
-def _refusal(department, year: int) -> str:
-    """Why the department-year cannot take a workbook now ("" when it can)."""
-    latest = (
-        Disclosure.objects.filter(department=department, year_id=year).order_by("-version").first()
-    )
-    if latest is None or latest.is_editable:
-        return ""
-    return _(
-        "%(name)s %(year)s年度 第%(version)s版%(status)s，不能再导入。"
-        "报送后的版本不再修改；如需更正，请在工作台对已公开的版本发起更正（生成新的草稿版本），"
-        "再把工作簿导入新版本。"
-    ) % {
-        "name": department.name,
-        "year": year,
-        "version": latest.version,
-        "status": latest.get_status_display(),
-    }
-
-
-def workbook_import(admin, request: HttpRequest) -> HttpResponse:
+def workbook_upload(admin, request: HttpRequest) -> HttpResponse:
     """Upload (GET: the form) and preview (POST): nothing is saved but the file itself."""
     department_id = preparer_department_id(request)
     if department_id is None:
@@ -348,7 +352,7 @@ def workbook_import(admin, request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         year, layout = form.cleaned_data["year"], form.cleaned_data["layout"]
         upload = form.cleaned_data["file"]
-        refusal = _refusal(department, year)
+        refusal = year_refusal(request.user, department, year)
         if refusal:
             problems = [refusal]
         else:
@@ -410,8 +414,6 @@ def workbook_import(admin, request: HttpRequest) -> HttpResponse:
 
 def workbook_confirm(admin, request: HttpRequest) -> HttpResponse:
     """Import the previewed file for real, into the department's editable draft."""
-    from disclosure.services import disclosure_import
-
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     department_id = preparer_department_id(request)
@@ -428,18 +430,18 @@ def workbook_confirm(admin, request: HttpRequest) -> HttpResponse:
     department = request.user.department
     if meta.get("department") != department_id:
         raise PermissionDenied
-    refusal = _refusal(department, meta["year"])
+    refusal = year_refusal(request.user, department, meta["year"])
     if refusal:
         messages.error(request, refusal)
         return redirect(form_url)
     try:
-        result = disclosure_import(
+        result = workbook_import(
+            actor=request.user,
             data=stored.data,
             department_code=department.code,
             year=meta["year"],
             layout=meta["layout"],
             filename=meta.get("filename", ""),
-            user=request.user,
         )
     except ImportRejected as exc:
         messages.error(request, _("文件未导入，数据库未作任何改动：%(why)s") % {"why": exc})

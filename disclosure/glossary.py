@@ -13,14 +13,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from django.utils.translation import get_language
+from disclosure.layouts import is_english
 
 GLOSSARY_FILE = Path(__file__).resolve().parent / "data" / "glossary.toml"
 HEADING_MARK = "名词解释"
-
-
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
 
 
 @dataclass(frozen=True)
@@ -37,10 +33,10 @@ class Term:
         return f"term-{self.key}"
 
     def display_term(self) -> str:
-        return self.en_term if _english() and self.en_term else self.term
+        return self.en_term if is_english() and self.en_term else self.term
 
     def display_definition(self) -> str:
-        return self.en_definition if _english() and self.en_definition else self.definition
+        return self.en_definition if is_english() and self.en_definition else self.definition
 
 
 @dataclass(frozen=True)
@@ -48,10 +44,6 @@ class Glossary:
     terms: tuple[Term, ...] = ()
     sections: tuple = ()  # the department's own 名词解释 sections, as written
     source_note: str = ""  # set when the terms are the portal's, not the department's
-
-    @property
-    def from_department(self) -> bool:
-        return bool(self.sections)
 
 
 @cache

@@ -9,6 +9,7 @@ reviewer may. Nobody changes the numbers of a version once it has been submitted
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Role
 from disclosure.models import Disclosure
@@ -22,6 +23,7 @@ ACTIONS = (
     "return",
     "approve",
     "publish",
+    "backfill",
     "correct",
 )
 
@@ -43,22 +45,23 @@ def is_reviewer(user) -> bool:
     )
 
 
-def can_view(user, disclosure: Disclosure) -> bool:
-    """Anyone sees a published version; staff of the department and reviewers see the rest."""
-    if disclosure.status == Status.PUBLISHED:
-        return True
-    return is_reviewer(user) or is_preparer_of(user, disclosure.department_id)
+def is_system(user) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.SYSTEM
 
 
 def can(user, action: str, disclosure: Disclosure) -> bool:
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
+    if user is None:  # no actor at all: as anonymous as it gets
+        user = AnonymousUser()
     own = is_preparer_of(user, disclosure.department_id)
     reviewer = is_reviewer(user)
     status = disclosure.status
     if action == "view_draft":
         return own or reviewer
-    if action in {"import", "edit_narrative"}:
+    if action == "import":
+        return (own or is_system(user)) and disclosure.is_editable
+    if action == "edit_narrative":
         return own and disclosure.is_editable
     if action == "submit":
         return own and status in {Status.DRAFT, Status.RETURNED}
@@ -67,6 +70,8 @@ def can(user, action: str, disclosure: Disclosure) -> bool:
     if action == "publish":
         publisher = reviewer or (own and settings.PORTAL_PUBLISHER == "department")
         return publisher and status == Status.APPROVED
+    if action == "backfill":
+        return is_system(user) and status != Status.PUBLISHED
     if action == "correct":
         return own and status == Status.PUBLISHED and _is_latest(disclosure)
     return False  # pragma: no cover - every action is handled above

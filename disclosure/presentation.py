@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from disclosure.layouts import Column, Panel, TableSpec
+from disclosure.layouts import Column, Panel, TableSpec, is_english
 from disclosure.models.classification import level_of
 from disclosure.money import TEN_THOUSAND, format_amount, to_wan
 
@@ -191,7 +191,7 @@ def panel_header(panel: Panel, depth: int) -> list[list[HeaderCell]]:
         ]
     )
     if panel.title:
-        title = panel.title_en if _english() and panel.title_en else panel.title
+        title = panel.title_en if is_english() and panel.title_en else panel.title
         return [[HeaderCell(title, colspan=2 + len(panel.columns))], *body]
     return body
 
@@ -202,7 +202,7 @@ def lines_table_header(spec: TableSpec) -> list[list[HeaderCell]]:
 
 
 def economic_header(spec: TableSpec) -> list[list[HeaderCell]]:
-    titles = spec.block_titles_en if _english() and spec.block_titles_en else spec.block_titles
+    titles = spec.block_titles_en if is_english() and spec.block_titles_en else spec.block_titles
     top: list[HeaderCell] = []
     for b in range(spec.blocks):
         title = titles[b] if b < len(titles) else ""
@@ -218,12 +218,6 @@ def economic_header(spec: TableSpec) -> list[list[HeaderCell]]:
             HeaderCell(spec.columns[0].display_label(), numeric=True),
         ]
     return [top, second]
-
-
-def _english() -> bool:
-    from django.utils.translation import get_language
-
-    return (get_language() or "").startswith("en")
 
 
 # ------------------------------------------------------------------ bodies
@@ -333,7 +327,7 @@ def economic_rows(spec: TableSpec, rows, units: tuple[str, str]) -> list[GridRow
         label = row.name
         if total:
             summary = next((s for s in spec.summary_lines if s.key == row.key), None)
-            label = summary.display_label() if summary and _english() else row.name
+            label = summary.display_label() if summary and is_english() else row.name
         return [
             Cell(
                 row.code if not total else label,

@@ -86,16 +86,16 @@ def disclosure_import_preview(
 ) -> WorkbookPreview:
     """Describe what importing `data` into the department's draft for `year` would do;
     nothing is saved. Raises ImportRejected exactly as the import would."""
-    from disclosure.services import disclosure_import
+    from disclosure.importing.services import workbook_import
 
     with transaction.atomic():
-        result = disclosure_import(
+        result = workbook_import(
+            actor=user,
             data=data,
             department_code=department.code,
             year=year,
             filename=filename,
             layout=layout,
-            user=user,
         )
         preview = _describe(result)
         transaction.set_rollback(True)

@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.models import Role
 from disclosure import selectors, workflow
 from disclosure.importing.errors import ImportRejected
+from disclosure.importing.services import workbook_import, year_refusal
 from disclosure.models import AuditEvent, Department, Disclosure, Finding
 from disclosure.models.statements import Status
 from disclosure.permissions import allowed_actions, can, is_reviewer
-from disclosure.services import disclosure_import
 
 NOT_FOUND = "没有找到这份决算。"
 
@@ -138,7 +139,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
 @require_POST
 def workspace_upload(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not user.department_id or user.role != "preparer":
+    if not user.department_id or user.role != Role.PREPARER:
         raise Http404(NOT_FOUND)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -147,22 +148,18 @@ def workspace_upload(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error)
         return redirect("workspace:home")
     year = form.cleaned_data["year"]
-    existing = (
-        Disclosure.objects.filter(department_id=user.department_id, year_id=year)
-        .order_by("-version")
-        .first()
-    )
-    if existing is not None and not can(user, "import", existing):
-        messages.error(request, _("这一年度的决算已报送或已公开，不能再导入；如需修改请发起更正。"))
+    refusal = year_refusal(user, user.department, year)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("workspace:home")
     upload = form.cleaned_data["file"]
     try:
-        result = disclosure_import(
+        result = workbook_import(
+            actor=user,
             data=upload.read(),
             filename=upload.name,
             department_code=user.department.code,
             year=year,
-            user=user,
         )
     except ImportRejected as exc:
         request.session["import_problems"] = [str(p) for p in exc.problems[:50]]

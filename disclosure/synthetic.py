@@ -10,7 +10,6 @@ departments are named 合成部门 and their codes start with "syn".
 from __future__ import annotations
 
 import csv
-import hashlib
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,20 +19,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from disclosure.catalogues import catalogue_load, read_catalogue_file
+from disclosure.content import (
+    DisclosureContent,
+    ParsedFund,
+    ParsedIndicator,
+    ParsedNarrative,
+    ParsedOverall,
+    ParsedProject,
+    ParsedRow,
+    ParsedTable,
+    ParsedTask,
+    content_write,
+)
 from disclosure.layouts import get_layout
 from disclosure.models import (
-    Amount,
     Department,
     Disclosure,
-    DisclosureTable,
     FiscalYear,
-    Indicator,
-    KeyTask,
-    NarrativeSection,
-    OverallPerformance,
-    ProjectEvaluation,
-    ProjectFund,
-    TableRow,
 )
 from disclosure.models.classification import Level, level_of
 from disclosure.models.statements import Status, TableState
@@ -640,20 +642,20 @@ def generate(
                 else:
                     kind = rng.choice(PLANT_KINDS)
                 planted = (kind, plant(kind, content, perf, rng))
-            digest = hashlib.sha256(f"{prefix}:{dept.code}:{fy.year}".encode()).hexdigest()
+            value = _as_content(fy.year, content, facts, perf)
             disclosure = Disclosure(
                 department=dept,
                 year=fy,
                 layout=LAYOUT,
                 status=Status.PUBLISHED if publish else Status.DRAFT,
                 published_at=now if publish else None,
-                content_digest=digest,
+                content_digest=value.digest(),
                 source_name="synthetic",
             )
-            pending.append((disclosure, content, facts, perf, planted))
+            pending.append((disclosure, value, planted))
     Disclosure.objects.bulk_create([p[0] for p in pending])
-    _write(pending)
-    for disclosure, _content, _facts, _perf, planted in pending:
+    content_write([(disclosure, value) for disclosure, value, _planted in pending])
+    for disclosure, _value, planted in pending:
         result.disclosures.append(disclosure)
         if planted is not None:
             result.planted.append(Planted(disclosure.pk, planted[0], planted[1]))
@@ -662,123 +664,98 @@ def generate(
     return result
 
 
-def _write(pending) -> None:
-    tables, rows, amounts = [], [], []
-    narrative_rows, overalls, projects = [], [], []
-    for disclosure, content, facts, perf, _planted in pending:
-        for number, data in content.tables.items():
-            tables.append(
-                DisclosureTable(
-                    disclosure=disclosure,
-                    number=number,
-                    state=data["state"],
-                    statement=data["statement"],
-                    unit=data["unit"],
-                    printed_department=data.get("printed_department", ""),
-                    printed_title=data.get("printed_title", ""),
+def _as_content(year: int, content: Content, facts: dict, perf: dict) -> DisclosureContent:
+    """The generated tables, texts and performance self-evaluations as one content value."""
+    tables = {
+        number: ParsedTable(
+            number=number,
+            state=data["state"],
+            statement=data["statement"],
+            unit=data["unit"],
+            printed_department=data.get("printed_department", ""),
+            printed_title=data.get("printed_title", ""),
+            rows=[
+                ParsedRow(
+                    key=r["key"],
+                    position=r["position"],
+                    code=r["code"],
+                    name=r["name"],
+                    line_no=r["line_no"],
+                    is_total=r["is_total"],
+                    side=r["side"],
+                    amounts=dict(r["amounts"]),
                 )
-            )
-        for i, n in enumerate(narratives(disclosure.year_id, facts)):
-            narrative_rows.append(
-                NarrativeSection(disclosure=disclosure, table_number="10", position=i, **n)
-            )
-        overalls.append(
-            OverallPerformance(
-                disclosure=disclosure,
-                preparer=perf["overall"]["preparer"],
-                duties="负责受理群众来信来访，协调处理信访事项。",
-                overall_goal="依法维护群众合法权益，促进社会和谐稳定。",
-                amount_unit="万元",
-            )
+                for r in data["rows"]
+            ],
         )
-        for p_index, p in enumerate(perf["projects"]):
-            projects.append(
-                ProjectEvaluation(
-                    disclosure=disclosure,
-                    position=p_index,
-                    name=p["name"],
-                    competent_department=perf["overall"]["preparer"],
-                    implementing_unit=perf["overall"]["preparer"],
-                    goal="及时救助特殊困难信访群众。",
-                    total_weight=p["total_weight"],
-                    total_score=p["total_score"],
-                    grade=p["grade"],
-                )
+        for number, data in content.tables.items()
+    }
+    preparer = perf["overall"]["preparer"]
+    overall = ParsedOverall(
+        preparer=preparer,
+        duties="负责受理群众来信来访，协调处理信访事项。",
+        overall_goal="依法维护群众合法权益，促进社会和谐稳定。",
+        amount_unit="万元",
+        tasks=[
+            ParsedTask(
+                name=t["name"],
+                level=t["level"],
+                content="",
+                approved_total=t["approved_total"],
+                approved_fiscal=t["approved_fiscal"],
+                approved_other=None,
+                actual=t["actual"],
+                execution_rate=t["execution_rate"],
+                reason="",
             )
-    tables = DisclosureTable.objects.bulk_create(tables)
-    by_key = {(t.disclosure_id, t.number): t for t in tables}
-    for disclosure, content, *_rest in pending:
-        for number, data in content.tables.items():
-            table = by_key[(disclosure.pk, number)]
-            for r in data["rows"]:
-                rows.append(
-                    TableRow(
-                        table=table,
-                        position=r["position"],
-                        side=r["side"],
-                        key=r["key"],
-                        code=r["code"],
-                        name=r["name"],
-                        line_no=r["line_no"],
-                        is_total=r["is_total"],
-                    )
-                )
-                amounts.append(r["amounts"])
-    rows = TableRow.objects.bulk_create(rows, batch_size=5000)
-    Amount.objects.bulk_create(
-        [
-            Amount(row=row, column=column, value=value, mark=mark)
-            for row, cells in zip(rows, amounts, strict=True)
-            for column, (value, mark) in cells.items()
+            for t in perf["overall"]["tasks"]
         ],
-        batch_size=5000,
     )
-    NarrativeSection.objects.bulk_create(narrative_rows, batch_size=5000)
-    overalls = OverallPerformance.objects.bulk_create(overalls, batch_size=5000)
-    projects = ProjectEvaluation.objects.bulk_create(projects, batch_size=5000)
-    tasks, funds, indicators = [], [], []
-    by_disclosure = {p.disclosure_id: p for p in projects}
-    for overall, (disclosure, _c, _f, perf, _planted) in zip(overalls, pending, strict=True):
-        for t in perf["overall"]["tasks"]:
-            tasks.append(KeyTask(overall=overall, **t))
-        project = by_disclosure[disclosure.pk]
-        p = perf["projects"][0]
-        funds.append(
-            ProjectFund(
-                project=project,
-                source="total",
-                label="项目资金(元)",
-                budget_initial=p["budget"],
-                budget_full_year=p["budget"],
-                executed=p["executed"],
-                weight=Decimal(10),
-                execution_rate=p["rate"],
-                score=p["fund_score"],
-            )
-        )
-        funds.append(
-            ProjectFund(
-                project=project,
-                source="current",
-                label="其中：当年财政拨款",
-                budget_initial=p["budget"],
-                budget_full_year=p["budget"],
-                executed=p["executed"],
-            )
-        )
-        for i in p["indicators"]:
-            indicators.append(
-                Indicator(
-                    disclosure=disclosure,
-                    project=project,
-                    position=i["position"],
+    projects = [
+        ParsedProject(
+            name=p["name"],
+            competent_department=preparer,
+            implementing_unit=preparer,
+            goal="及时救助特殊困难信访群众。",
+            total_weight=p["total_weight"],
+            total_score=p["total_score"],
+            grade=p["grade"],
+            funds=[
+                ParsedFund(
+                    source="total",
+                    label="项目资金(元)",
+                    budget_initial=p["budget"],
+                    budget_full_year=p["budget"],
+                    executed=p["executed"],
+                    weight=Decimal(10),
+                    execution_rate=p["rate"],
+                    score=p["fund_score"],
+                ),
+                ParsedFund(
+                    source="current",
+                    label="其中：当年财政拨款",
+                    budget_initial=p["budget"],
+                    budget_full_year=p["budget"],
+                    executed=p["executed"],
+                ),
+            ],
+            indicators=[
+                ParsedIndicator(
                     level1=i["level1"],
                     level2=i["level2"],
                     level3=i["level3"],
                     weight=i["weight"],
                     score=i["score"],
                 )
-            )
-    KeyTask.objects.bulk_create(tasks, batch_size=5000)
-    ProjectFund.objects.bulk_create(funds, batch_size=5000)
-    Indicator.objects.bulk_create(indicators, batch_size=5000)
+                for i in sorted(p["indicators"], key=lambda i: i["position"])
+            ],
+        )
+        for p in perf["projects"]
+    ]
+    return DisclosureContent(
+        layout=LAYOUT,
+        tables=tables,
+        narratives=[ParsedNarrative(table_number="10", **n) for n in narratives(year, facts)],
+        overall=overall,
+        projects=projects,
+    )

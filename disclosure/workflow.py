@@ -7,28 +7,16 @@ published version — run after the transaction commits.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from disclosure.models import (
-    Amount,
-    AuditEvent,
-    Disclosure,
-    DisclosureTable,
-    FindingExplanation,
-    Indicator,
-    KeyTask,
-    NarrativeSection,
-    OverallPerformance,
-    ProjectEvaluation,
-    ProjectFund,
-    TableRow,
-    YearlyGoal,
-)
+from disclosure.audit import audit_record
+from disclosure.content import content_read, content_write
+from disclosure.models import Disclosure, FindingExplanation, NarrativeSection
 from disclosure.models.statements import Status
 from disclosure.pagecache import public_pages_changed
 from disclosure.permissions import can
@@ -54,14 +42,14 @@ def _transition(
     disclosure.status = to
     disclosure.full_clean()
     disclosure.save()
-    AuditEvent.objects.create(
+    audit_record(
         disclosure=disclosure,
         actor=user,
         action=action,
         from_status=before,
         to_status=to,
         comment=comment,
-        details=details,
+        **details,
     )
     return disclosure
 
@@ -123,26 +111,54 @@ def disclosure_approve(
 
 
 @transaction.atomic
-def disclosure_publish(*, disclosure: Disclosure, user) -> Disclosure:
+def disclosure_publish(
+    *, disclosure: Disclosure, user, backfill: bool = False, published_on: date | None = None
+) -> Disclosure:
     """Publish an approved version. A correction supersedes the version before it, which
-    stays readable at its own address."""
+    stays readable at its own address.
+
+    `backfill` records a year that was already published elsewhere (imported from its
+    published document, by a system actor): no approval here, no deadline, and the
+    publication date is `published_on` when given. The PDFs are built and the public
+    pages renewed once the transaction commits."""
     from disclosure.pdf import disclosure_pdf_schedule
 
     disclosure = _locked(disclosure)
-    _require(user, "publish", disclosure, "只有已批复的决算可以公开。")
-    disclosure.published_at = timezone.now()
-    deadline = publication_deadline(disclosure)
-    _transition(
-        disclosure,
-        user=user,
-        action="publish",
-        to=Status.PUBLISHED,
-        deadline=deadline.isoformat() if deadline else "",
-        late=bool(deadline and timezone.localdate() > deadline),
-    )
+    if backfill:
+        _require(user, "backfill", disclosure, "只有系统导入可以补录已在别处公开的年度。")
+        disclosure.published_at = _published_at(published_on)
+        _transition(
+            disclosure,
+            user=user,
+            action="publish_backfill",
+            to=Status.PUBLISHED,
+            comment="导入已公开的年度（补录）",
+            backfill=True,
+            published_on=timezone.localdate(disclosure.published_at).isoformat(),
+        )
+    else:
+        _require(user, "publish", disclosure, "只有已批复的决算可以公开。")
+        disclosure.published_at = timezone.now()
+        deadline = publication_deadline(disclosure)
+        _transition(
+            disclosure,
+            user=user,
+            action="publish",
+            to=Status.PUBLISHED,
+            deadline=deadline.isoformat() if deadline else "",
+            late=bool(deadline and timezone.localdate() > deadline),
+        )
     disclosure_pdf_schedule(disclosure=disclosure)
-    public_pages_changed()
+    transaction.on_commit(public_pages_changed)
     return disclosure
+
+
+def _published_at(published_on: date | None) -> datetime:
+    if published_on is None:
+        return timezone.now()
+    if published_on > timezone.localdate():
+        raise WorkflowError("公开日期不能晚于今天。")
+    return timezone.make_aware(datetime.combine(published_on, time(12, 0)))
 
 
 @transaction.atomic
@@ -164,138 +180,33 @@ def disclosure_correct(*, disclosure: Disclosure, user, note: str) -> Disclosure
     )
     copy.full_clean()
     copy.save()
-    _copy_content(disclosure, copy)
-    AuditEvent.objects.create(
+    content_write([(copy, content_read(disclosure))])
+    # A warning explained for the published version stays explained in its correction.
+    FindingExplanation.objects.bulk_create(
+        [
+            FindingExplanation(
+                disclosure=copy,
+                rule=e.rule,
+                table_number=e.table_number,
+                row_key=e.row_key,
+                column_key=e.column_key,
+                reason=e.reason,
+                explained_by_id=e.explained_by_id,
+                explained_at=e.explained_at,
+            )
+            for e in FindingExplanation.objects.filter(disclosure=disclosure)
+        ]
+    )
+    audit_record(
         disclosure=copy,
         actor=user,
         action="correct",
         from_status="",
         to_status=Status.DRAFT,
         comment=copy.correction_note,
-        details={"corrects_version": disclosure.version},
+        corrects_version=disclosure.version,
     )
     return copy
-
-
-def _copy_content(source: Disclosure, target: Disclosure) -> None:
-    tables = {
-        t.number: t
-        for t in DisclosureTable.objects.bulk_create(
-            [
-                DisclosureTable(
-                    disclosure=target,
-                    number=t.number,
-                    state=t.state,
-                    statement=t.statement,
-                    notes=t.notes,
-                    unit=t.unit,
-                    printed_department=t.printed_department,
-                    printed_title=t.printed_title,
-                )
-                for t in source.tables.all()
-            ]
-        )
-    }
-    rows = list(TableRow.objects.filter(table__disclosure=source).select_related("table"))
-    new_rows = TableRow.objects.bulk_create(
-        [
-            TableRow(
-                table=tables[r.table.number],
-                position=r.position,
-                side=r.side,
-                key=r.key,
-                code=r.code,
-                name=r.name,
-                line_no=r.line_no,
-                is_total=r.is_total,
-            )
-            for r in rows
-        ]
-    )
-    row_map = {old.pk: new for old, new in zip(rows, new_rows, strict=True)}
-    Amount.objects.bulk_create(
-        [
-            Amount(row=row_map[a.row_id], column=a.column, value=a.value, mark=a.mark)
-            for a in Amount.objects.filter(row__table__disclosure=source)
-        ]
-    )
-    NarrativeSection.objects.bulk_create(
-        [
-            NarrativeSection(
-                disclosure=target,
-                table_number=n.table_number,
-                position=n.position,
-                heading=n.heading,
-                subheading=n.subheading,
-                body=n.body,
-            )
-            for n in source.narratives.all()
-        ]
-    )
-    overall = OverallPerformance.objects.filter(disclosure=source).first()
-    if overall is not None:
-        new_overall = OverallPerformance.objects.create(
-            disclosure=target,
-            **{f: getattr(overall, f) for f in _fields(OverallPerformance, {"disclosure"})},
-        )
-        YearlyGoal.objects.bulk_create(
-            [
-                YearlyGoal(
-                    overall=new_overall,
-                    **{f: getattr(g, f) for f in _fields(YearlyGoal, {"overall"})},
-                )
-                for g in overall.goals.all()
-            ]
-        )
-        KeyTask.objects.bulk_create(
-            [
-                KeyTask(
-                    overall=new_overall, **{f: getattr(t, f) for f in _fields(KeyTask, {"overall"})}
-                )
-                for t in overall.tasks.all()
-            ]
-        )
-    projects = {}
-    for project in source.projects.all():
-        projects[project.pk] = ProjectEvaluation.objects.create(
-            disclosure=target,
-            **{f: getattr(project, f) for f in _fields(ProjectEvaluation, {"disclosure"})},
-        )
-        ProjectFund.objects.bulk_create(
-            [
-                ProjectFund(
-                    project=projects[project.pk],
-                    **{f: getattr(x, f) for f in _fields(ProjectFund, {"project"})},
-                )
-                for x in project.funds.all()
-            ]
-        )
-    # A warning explained for the published version stays explained in its correction.
-    FindingExplanation.objects.bulk_create(
-        [
-            FindingExplanation(
-                disclosure=target,
-                **{f: getattr(e, f) for f in _fields(FindingExplanation, {"disclosure"})},
-            )
-            for e in FindingExplanation.objects.filter(disclosure=source)
-        ]
-    )
-    Indicator.objects.bulk_create(
-        [
-            Indicator(
-                disclosure=target,
-                project=projects.get(i.project_id),
-                **{f: getattr(i, f) for f in _fields(Indicator, {"disclosure", "project"})},
-            )
-            for i in source.indicators.all()
-        ]
-    )
-
-
-def _fields(model, exclude: set[str]) -> list[str]:
-    return [
-        f.name for f in model._meta.concrete_fields if not f.primary_key and f.name not in exclude
-    ]
 
 
 @transaction.atomic
@@ -326,11 +237,4 @@ def narrative_save(*, disclosure: Disclosure, user, sections: list[dict]) -> Non
         section.save()
         changed.append(section.heading)
     if changed:
-        AuditEvent.objects.create(
-            disclosure=disclosure,
-            actor=user,
-            action="edit_narrative",
-            from_status=disclosure.status,
-            to_status=disclosure.status,
-            details={"sections": changed},
-        )
+        audit_record(disclosure=disclosure, actor=user, action="edit_narrative", sections=changed)

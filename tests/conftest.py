@@ -17,6 +17,9 @@ def _plain_http_for_the_session():
 
     settings.SECURE_SSL_REDIRECT = False
     settings.SECURE_HSTS_SECONDS = 0
+    # Hashing a password the production way takes ~0.3 s of CPU per user created or signed
+    # in; the tests check who may do what, not the hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -55,9 +58,9 @@ def catalogues_2021(db):
 @pytest.fixture
 def seed_disclosure(db, seed_bytes):
     """The seed imported and published as 玉溪市信访局 2021 (code yuxi-xinfang)."""
-    from disclosure.services import disclosure_import
+    from tests.helpers import import_file
 
-    return disclosure_import(
+    return import_file(
         data=seed_bytes,
         filename=SEED_PATH.name,
         department_code="yuxi-xinfang",
@@ -69,9 +72,9 @@ def seed_disclosure(db, seed_bytes):
 @pytest.fixture
 def seed_draft(db, seed_bytes):
     """The seed imported as a draft (not public)."""
-    from disclosure.services import disclosure_import
+    from tests.helpers import import_file
 
-    return disclosure_import(
+    return import_file(
         data=seed_bytes, filename=SEED_PATH.name, department_code="yuxi-xinfang", year=2021
     ).disclosure
 

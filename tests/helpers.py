@@ -101,3 +101,12 @@ def snapshot(disclosure: Disclosure) -> dict:
             )
         ],
     }
+
+
+def import_file(*, actor=None, **kwargs):
+    """`workbook_import` as the command line does it (the system actor) unless an actor is
+    given: the tests' way to put a document in the database."""
+    from accounts.actors import system_actor
+    from disclosure.importing.services import workbook_import
+
+    return workbook_import(actor=actor or system_actor(), **kwargs)

@@ -20,7 +20,7 @@ from disclosure.models import (
     TableRow,
 )
 from disclosure.models.statements import Status
-from disclosure.resources import table_resources
+from disclosure.table_resources import table_resources
 from tests.conftest import DATA
 from tests.helpers import amount, rows, snapshot
 from tests.workbooks import seed_workbook
@@ -542,8 +542,9 @@ def test_every_admin_page_a_reviewer_uses_opens_in_chinese(
 
 
 def test_an_amount_excel_cannot_hold_is_written_as_text_and_reads_back_to_the_cent():
+    from disclosure.importing.flat import dataset_from_sheets
     from disclosure.importing.sources import read_sheets
-    from disclosure.resources import dataset_from_sheets, flat_workbook
+    from disclosure.opendata.formats import flat_workbook
 
     big = Decimal("12345678901234567.89")  # 19 significant digits; Excel keeps 15
     data = flat_workbook([["科目编码", "金额"], ["201", (big, False)]], title="公开02")

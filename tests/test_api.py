@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from drf_spectacular.validation import validate_schema
 
-from disclosure.services import disclosure_import
+from tests.helpers import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def _fresh_rate_limits():
 @pytest.fixture
 def other_draft(seed_bytes):
     """Another department's disclosure, imported but not published."""
-    return disclosure_import(
+    return import_file(
         data=seed_bytes, department_code="draft-dept", department_name="草稿局", year=2021
     ).disclosure
 
@@ -92,7 +92,7 @@ def test_filters_by_year_and_department(client, seed_disclosure):
 
 
 def test_lists_are_paginated(client, seed_disclosure, seed_bytes):
-    disclosure_import(data=seed_bytes, department_code="second", year=2021, publish=True)
+    import_file(data=seed_bytes, department_code="second", year=2021, publish=True)
     first = client.get(f"{API}/disclosures/?page_size=1").json()
     assert first["count"] == 2 and len(first["results"]) == 1
     assert first["next"] == "http://testserver/api/v1/disclosures/?page=2&page_size=1"

@@ -16,9 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def published_seed(transactional_db, seed_bytes):
-    from disclosure.services import disclosure_import
+    from tests.helpers import import_file
 
-    disclosure_import(data=seed_bytes, department_code="yuxi-xinfang", year=2021, publish=True)
+    import_file(data=seed_bytes, department_code="yuxi-xinfang", year=2021, publish=True)
 
 
 @pytest.mark.parametrize("width", [1280, 375])

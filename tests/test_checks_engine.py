@@ -10,8 +10,8 @@ from disclosure.checks.engine import RULE_MODULES, SEVERITIES, Rule, all_rules, 
 from disclosure.checks.loader import load_cells, load_context
 from disclosure.checks.meanings import resolve_roles
 from disclosure.layouts import get_layout
-from disclosure.services import disclosure_import
 from tests.checks_helpers import amounts, found, outcome
+from tests.helpers import import_file
 from tests.workbooks import national_workbook
 
 
@@ -70,7 +70,7 @@ def test_tables_are_found_by_meaning_whatever_their_number(slug, expected):
 
 
 def _national(section: str = "1234.56"):
-    return disclosure_import(
+    return import_file(
         data=national_workbook(section, hospitality=3.0),
         department_code="sh-caizheng",
         department_name="上海市财政局",

@@ -17,7 +17,7 @@ from disclosure.checks.services import (
     submission_blockers,
 )
 from disclosure.models import AuditEvent, CheckRun, Finding, FindingExplanation
-from disclosure.services import disclosure_import
+from tests.helpers import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_an_import_runs_the_checks_and_stores_the_findings(seed_draft):
 
 def test_importing_the_same_content_again_does_not_check_again(seed_draft, seed_bytes):
     run = CheckRun.objects.get(disclosure=seed_draft)
-    disclosure_import(data=seed_bytes, department_code="yuxi-xinfang", year=2021)
+    import_file(data=seed_bytes, department_code="yuxi-xinfang", year=2021)
     assert list(CheckRun.objects.values_list("pk", flat=True)) == [run.pk]
 
 

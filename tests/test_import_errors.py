@@ -7,8 +7,7 @@ import pytest
 
 from disclosure.importing.errors import ImportRejected
 from disclosure.models import Amount, AuditEvent, Department, Disclosure, TableRow
-from disclosure.services import disclosure_import
-from tests.helpers import snapshot
+from tests.helpers import import_file, snapshot
 from tests.workbooks import seed_workbook
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +26,7 @@ def counts() -> tuple[int, ...]:
 def rejected(data: bytes, **kwargs) -> str:
     before = counts()
     with pytest.raises(ImportRejected) as info:
-        disclosure_import(
-            data=data, department_code=kwargs.pop("code", "bad-input"), year=2021, **kwargs
-        )
+        import_file(data=data, department_code=kwargs.pop("code", "bad-input"), year=2021, **kwargs)
     assert counts() == before, "a refused import must leave the database unchanged"
     return str(info.value)
 
@@ -126,7 +123,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(seed_bytes, monkeypatch):
     monkeypatch.setattr(Indicator.objects, "bulk_create", explode)
     before = counts()
     with pytest.raises(RuntimeError):
-        disclosure_import(data=seed_bytes, department_code="yuxi-xinfang", year=2021)
+        import_file(data=seed_bytes, department_code="yuxi-xinfang", year=2021)
     assert counts() == before
 
 
@@ -134,14 +131,14 @@ def test_a_published_version_is_never_overwritten(seed_disclosure, seed_text):
     before = snapshot(seed_disclosure)
     changed = seed_text.replace("577,492.37", "577,492.38")
     message = rejected(changed.encode(), code="yuxi-xinfang")
-    assert "已公开，内容不能被覆盖" in message
+    assert "第1版已公开，不能再导入，内容不能被覆盖" in message  # the one refusal, everywhere
     seed_disclosure.refresh_from_db()
     assert snapshot(seed_disclosure) == before
 
 
 def test_importing_into_a_draft_replaces_its_tables(seed_draft, seed_text):
     changed = seed_text.replace("577,492.37", "577,492.38")
-    result = disclosure_import(data=changed.encode(), department_code="yuxi-xinfang", year=2021)
+    result = import_file(data=changed.encode(), department_code="yuxi-xinfang", year=2021)
     assert result.disclosure.pk == seed_draft.pk and result.changed
     from tests.helpers import amount
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from disclosure.models import AuditEvent, Disclosure, DisclosureTable, Indicator
 from tests.helpers import amount, mark, rows
@@ -34,12 +35,13 @@ def test_it_publishes_the_seed_as_a_backfilled_year(seed_disclosure):
     assert seed_disclosure.status == "published"
     assert seed_disclosure.published_at is not None
     assert seed_disclosure.department.name == "玉溪市信访局"
-    event = AuditEvent.objects.get(disclosure=seed_disclosure, action="publish")
+    event = AuditEvent.objects.get(disclosure=seed_disclosure, action="publish_backfill")
     assert (event.from_status, event.to_status, event.details) == (
         "draft",
         "published",
-        {"backfill": True},
+        {"backfill": True, "published_on": timezone.localdate().isoformat()},
     )
+    assert event.actor.username == "system-command-line"
 
 
 def test_table_02_income_by_function(seed_disclosure):
@@ -193,15 +195,13 @@ def test_table_12_both_projects_with_their_indicators(seed_disclosure):
 
 
 def test_importing_the_same_file_twice_changes_nothing(seed_disclosure, seed_bytes):
-    from disclosure.services import disclosure_import
+    from tests.helpers import import_file
 
     before_ids = sorted(
         DisclosureTable.objects.filter(disclosure=seed_disclosure).values_list("id", flat=True)
     )
     events = AuditEvent.objects.count()
-    result = disclosure_import(
-        data=seed_bytes, department_code="yuxi-xinfang", year=2021, publish=True
-    )
+    result = import_file(data=seed_bytes, department_code="yuxi-xinfang", year=2021, publish=True)
     assert result.changed is False
     assert Disclosure.objects.count() == 1
     assert AuditEvent.objects.count() == events

@@ -5,8 +5,8 @@ import io
 import openpyxl
 import pytest
 
-from disclosure.services import disclosure_import, parse_file
-from tests.helpers import snapshot
+from disclosure.importing.services import parse_file
+from tests.helpers import import_file, snapshot
 from tests.workbooks import seed_workbook
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,8 @@ def test_workbook_parses_to_the_same_content_as_the_text(workbook_bytes, seed_by
 
 
 def test_workbook_import_stores_identical_data(workbook_bytes, seed_bytes):
-    text_import = disclosure_import(data=seed_bytes, department_code="from-text", year=2021)
-    xlsx_import = disclosure_import(data=workbook_bytes, department_code="from-xlsx", year=2021)
+    text_import = import_file(data=seed_bytes, department_code="from-text", year=2021)
+    xlsx_import = import_file(data=workbook_bytes, department_code="from-xlsx", year=2021)
     assert snapshot(xlsx_import.disclosure) == snapshot(text_import.disclosure)
 
 

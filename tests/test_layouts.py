@@ -7,8 +7,7 @@ from decimal import Decimal
 import pytest
 
 from disclosure.layouts import LAYOUT_DIR, LayoutError, all_layouts, get_layout, parse_layout
-from disclosure.services import disclosure_import
-from tests.helpers import amount, rows
+from tests.helpers import amount, import_file, rows
 from tests.workbooks import national_workbook
 
 
@@ -42,7 +41,7 @@ def test_column_headers_carry_their_groups():
 
 @pytest.mark.django_db
 def test_the_national_layout_imports_three_column_codes_in_wan_yuan():
-    result = disclosure_import(
+    result = import_file(
         data=national_workbook(),
         department_code="sh-caizheng",
         department_name="上海市财政局",

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from frictionless import Package
 
-from disclosure.services import disclosure_import
+from tests.helpers import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_one_row_per_department_table_code_and_column(package_dir):
 
 
 def test_the_package_holds_published_versions_only(client, seed_disclosure, seed_bytes):
-    disclosure_import(data=seed_bytes, department_code="draft-only", year=2021)
+    import_file(data=seed_bytes, department_code="draft-only", year=2021)
     response = client.get(reverse("opendata:year_csv", args=(2021, "final-accounts-2021")))
     departments = {row.split(",")[1] for row in response.content.decode().splitlines()[1:]}
     assert departments == {"yuxi-xinfang"}

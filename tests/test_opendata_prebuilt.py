@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django_tasks import default_task_backend
 
 from disclosure.opendata.prebuilt import build_year_files, year_files_build
-from disclosure.services import disclosure_import
+from tests.helpers import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_after_a_publication_the_last_build_is_served_until_the_next(
     client, seed_disclosure, seed_bytes
 ):
     year_files_build(year=2021)
-    disclosure_import(
+    import_file(
         data=seed_bytes,
         department_code="yuxi-jiaoyu",
         department_name="玉溪市教育体育局",

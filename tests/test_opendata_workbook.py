@@ -9,8 +9,7 @@ import pytest
 from disclosure.models import NarrativeSection
 from disclosure.money import clean_text
 from disclosure.opendata.workbook import disclosure_workbook
-from disclosure.services import disclosure_import
-from tests.helpers import amount, snapshot
+from tests.helpers import amount, import_file, snapshot
 from tests.workbooks import national_workbook
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +21,7 @@ def exported(seed_disclosure) -> bytes:
 
 
 def test_the_exported_workbook_imports_back_to_identical_data(seed_disclosure, exported):
-    copy = disclosure_import(data=exported, department_code="yuxi-xinfang-copy", year=2021)
+    copy = import_file(data=exported, department_code="yuxi-xinfang-copy", year=2021)
     assert copy.created is True
     assert copy.disclosure.department.name == "玉溪市信访局"
     assert snapshot(copy.disclosure) == snapshot(seed_disclosure)
@@ -92,7 +91,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(seed_disclosure):
 
 
 def test_a_national_layout_disclosure_round_trips_with_three_code_columns():
-    original = disclosure_import(
+    original = import_file(
         data=national_workbook(),
         department_code="sh-caizheng",
         department_name="上海市财政局",
@@ -108,7 +107,7 @@ def test_a_national_layout_disclosure_round_trips_with_three_code_columns():
         "01",
         "行政运行",
     ]
-    copy = disclosure_import(
+    copy = import_file(
         data=exported,
         department_code="sh-copy",
         department_name="上海市财政局（副本）",

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from disclosure.checks.services import checks_run
 from disclosure.models.statements import Status
 from disclosure.pagecache import CSRF_HOLE, GENERATION_KEY, _lifetime, public_pages_changed
-from disclosure.services import disclosure_import
 from disclosure.workflow import disclosure_publish
+from tests.helpers import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -75,29 +75,39 @@ def test_english_and_chinese_readers_get_their_own_pages(client, seed_disclosure
     assert 'lang="zh-CN"' in chinese and "公开02 收入决算表" in chinese
 
 
-def test_a_publication_through_the_workflow_shows_at_once(client, seed_draft, reviewer):
+def test_a_publication_through_the_workflow_shows_at_once(
+    client, seed_draft, reviewer, django_capture_on_commit_callbacks
+):
     assert "还没有公开的决算。" in queries_for(client, "/")[1]
     assert queries_for(client, "/")[0] == 0  # stored
     seed_draft.status = Status.APPROVED
     seed_draft.approved_on = date(2022, 6, 1)
     seed_draft.save()
-    disclosure_publish(disclosure=seed_draft, user=reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        disclosure_publish(disclosure=seed_draft, user=reviewer)
     count, page = queries_for(client, "/")
     assert count > 0
     assert 'href="/disclosures/2021/yuxi-xinfang/"' in page
 
 
 def test_a_backfilled_year_shows_on_the_department_page_at_once(
-    client, seed_disclosure, seed_bytes
+    client, seed_disclosure, seed_bytes, django_capture_on_commit_callbacks
 ):
     assert "2022" not in queries_for(client, "/departments/yuxi-xinfang/")[1]
-    disclosure_import(data=seed_bytes, department_code="yuxi-xinfang", year=2022, publish=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(data=seed_bytes, department_code="yuxi-xinfang", year=2022, publish=True)
     assert "2022" in queries_for(client, "/departments/yuxi-xinfang/")[1]
 
 
-def test_checking_a_published_disclosure_again_replaces_its_page(seed_disclosure):
+def test_checking_a_published_disclosure_again_replaces_its_page(
+    seed_disclosure, django_capture_on_commit_callbacks
+):
     before = cache.get(GENERATION_KEY)
-    checks_run(disclosure=seed_disclosure)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        checks_run(disclosure=seed_disclosure)
+    assert cache.get(GENERATION_KEY) == before  # not while the transaction is open
+    for callback in callbacks:
+        callback()
     assert cache.get(GENERATION_KEY) != before
 
 

@@ -19,8 +19,8 @@ from pypdf import PdfReader
 from config.env import envchoice
 from disclosure import pdf, selectors
 from disclosure.layouts import get_layout
-from disclosure.services import disclosure_import
 from tests.conftest import SEED_PATH
+from tests.helpers import import_file
 
 LAYOUT = get_layout("yunnan-2021")
 DEPARTMENT = "玉溪市信访局"
@@ -59,7 +59,7 @@ def built(django_db_setup, django_db_blocker, tmp_path_factory) -> Built:
     work is rolled back; the files stay in a temporary media folder."""
     media = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
-        disclosure = disclosure_import(
+        disclosure = import_file(
             data=SEED_PATH.read_bytes(), department_code="yuxi-xinfang", year=2021, publish=True
         ).disclosure
         names = pdf.disclosure_pdf_build(disclosure=disclosure)
@@ -277,19 +277,20 @@ def test_publishing_builds_the_pdfs_once_the_transaction_commits(
 ):
     settings.TASKS = IMMEDIATE
     with django_capture_on_commit_callbacks() as callbacks:
-        disclosure = disclosure_import(
+        disclosure = import_file(
             data=seed_bytes, department_code="yuxi-xinfang", year=2021, publish=True
         ).disclosure
         assert builds == []  # nothing before the commit
-    assert len(callbacks) == 1
-    callbacks[0]()
+    assert len(callbacks) == 2  # the PDF build, then the public pages renewed
+    for callback in callbacks:
+        callback()
     assert builds == [disclosure.pk]
 
 
 @pytest.mark.django_db
 def test_importing_a_draft_builds_nothing(seed_bytes, builds, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        disclosure_import(data=seed_bytes, department_code="yuxi-xinfang", year=2021)
+        import_file(data=seed_bytes, department_code="yuxi-xinfang", year=2021)
     assert builds == []
 
 
@@ -302,7 +303,7 @@ def test_with_the_database_backend_a_worker_builds_the_pdfs(
 
     settings.TASKS = DATABASE
     with django_capture_on_commit_callbacks(execute=True):
-        disclosure = disclosure_import(
+        disclosure = import_file(
             data=seed_bytes, department_code="yuxi-xinfang", year=2021, publish=True
         ).disclosure
     assert builds == []  # queued, not run by the web process

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from disclosure.money import to_wan
-from disclosure.services import disclosure_import
+from tests.helpers import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ def test_chinese_is_the_default_whatever_the_browser_says(client, seed_disclosur
 
 def test_department_page_compares_years_with_change_and_percent(client, seed_disclosure, seed_text):
     later = seed_text.replace("9,733,858.45", "10,707,244.30")  # +10% revenue, as printed
-    disclosure_import(data=later.encode(), department_code="yuxi-xinfang", year=2022, publish=True)
+    import_file(data=later.encode(), department_code="yuxi-xinfang", year=2022, publish=True)
     page = client.get("/departments/yuxi-xinfang/").content.decode()
     assert "2021" in page and "2022" in page
     assert "10,707,244.30" in page
@@ -162,7 +162,7 @@ def count_queries(client, url: str) -> int:
 
 def test_query_counts_do_not_grow_with_departments_or_rows(client, seed_bytes, seed_text):
     for year in (2021, 2022):
-        disclosure_import(data=seed_bytes, department_code="yuxi-xinfang", year=year, publish=True)
+        import_file(data=seed_bytes, department_code="yuxi-xinfang", year=year, publish=True)
     urls = [
         "/",
         "/disclosures/?q=局",
@@ -173,14 +173,14 @@ def test_query_counts_do_not_grow_with_departments_or_rows(client, seed_bytes, s
     ]
     before = {url: count_queries(client, url) for url in urls}
     for n in range(5):
-        disclosure_import(
+        import_file(
             data=seed_bytes,
             department_code=f"dept-{n}",
             department_name=f"测试局{n}",
             year=2021,
             publish=True,
         )
-    disclosure_import(data=seed_bytes, department_code="yuxi-xinfang", year=2023, publish=True)
+    import_file(data=seed_bytes, department_code="yuxi-xinfang", year=2023, publish=True)
     after = {url: count_queries(client, url) for url in urls}
     assert after == before
     assert before[DETAIL] <= 20
@@ -199,7 +199,7 @@ def test_search_results_sort_by_pinyin_on_postgresql_and_by_code_elsewhere(clien
         ("b-anning", "安宁市财政局"),
         ("c-beijing", "北京市审计局"),
     ]:
-        disclosure_import(
+        import_file(
             data=seed_bytes, department_code=code, department_name=name, year=2021, publish=True
         )
     page = client.get("/disclosures/?year=2021").content.decode().split("</form>")[-1]

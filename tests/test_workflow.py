@@ -12,8 +12,7 @@ from disclosure import workflow
 from disclosure.models import Amount, AuditEvent, Disclosure, TableRow
 from disclosure.models.statements import Status
 from disclosure.permissions import ACTIONS, can
-from disclosure.services import disclosure_import
-from tests.helpers import snapshot
+from tests.helpers import import_file, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +188,7 @@ def test_nothing_changes_a_published_version(
     base = f"/workspace/{year}/{code}/v1/"
     # The service refuses a different file for a published version.
     with pytest.raises(Exception, match="不能被覆盖"):
-        disclosure_import(
+        import_file(
             data=seed_text.replace("577,492.37", "1.00").encode(), department_code=code, year=year
         )
     # The preparer's pages refuse too.

@@ -50,9 +50,6 @@ class RowData:
         value = self.cells.get(column, (None, ""))[0]
         return ZERO if value is None else value
 
-    def has_value(self, column: str) -> bool:
-        return self.cells.get(column, (None, ""))[0] is not None
-
     def is_dash(self, column: str) -> bool:
         value, mark = self.cells.get(column, (None, ""))
         return value is None and bool(mark)

@@ -153,7 +153,6 @@ SANGONG_ECONOMIC = {
 }
 RUNNING_COSTS = "running_costs"
 SANGONG_ACTUAL = "sangong_actual"
-SANGONG_BUDGET = "sangong_budget"
 
 
 def figures(layout: Layout) -> dict:

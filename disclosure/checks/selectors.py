@@ -91,10 +91,6 @@ class CheckReport:
     def infos(self) -> int:
         return self._severity(INFO)
 
-    @property
-    def unexplained_warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == WARNING and not f.explanation)
-
     def _status(self, status: str) -> int:
         return sum(1 for r in (self.run.rules if self.run else []) if r["status"] == status)
 

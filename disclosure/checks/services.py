@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disclosure.audit import audit_record
 from disclosure.checks.engine import ERROR, WARNING, Report, run_checks
 from disclosure.checks.loader import CatalogueData, Context, load_context
 from disclosure.checks.selectors import check_report, latest_run
-from disclosure.models import AuditEvent, CheckRun, Disclosure, Finding, FindingExplanation
+from disclosure.models import CheckRun, Disclosure, Finding, FindingExplanation
 from disclosure.pagecache import public_pages_changed
 
 
@@ -64,7 +65,8 @@ def checks_run(
         ]
     )
     if disclosure.is_published:
-        public_pages_changed()  # the public page shows the latest run
+        # The public page shows the latest run: a new generation once this is committed.
+        transaction.on_commit(public_pages_changed)
     return run
 
 
@@ -98,19 +100,15 @@ def finding_explain(*, finding: Finding, user, reason: str) -> FindingExplanatio
         column_key=finding.column_key,
         defaults={"reason": reason, "explained_by": user, "explained_at": timezone.now()},
     )
-    AuditEvent.objects.create(
+    audit_record(
         disclosure=disclosure,
         actor=user,
         action="explain_finding",
-        from_status=disclosure.status,
-        to_status=disclosure.status,
         comment=reason,
-        details={
-            "rule": finding.rule,
-            "table": finding.table,
-            "row": finding.row,
-            "column": finding.column,
-        },
+        rule=finding.rule,
+        table=finding.table,
+        row=finding.row,
+        column=finding.column,
     )
     return explanation
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from disclosure.content import DisclosureContent, ParsedRow, ParsedTable
 from disclosure.importing.errors import ImportRejected, Location, Problem
-from disclosure.importing.parsed import ParsedDisclosure, ParsedRow, ParsedTable
 from disclosure.importing.sources import Row, Sheet
-from disclosure.layouts import Layout, TableSpec
+from disclosure.layouts import Layout, TableSpec, squash
 from disclosure.money import AmountError, parse_amount
 
 YEAR_PREFIX_RE = re.compile(r"^\d{4}\s*年度?")
@@ -24,11 +24,6 @@ UNIT_RE = re.compile(r"(金额)?单位\s*[:：]\s*(万元|元|千元)")
 NOTE_RE = re.compile(r"^(注|备注)\s*[:：]")
 NOTE_CONTINUATION_RE = re.compile(r"^\d{1,2}\s*[.、．]")
 TOTAL_LABELS = {"合计", "总计"}
-
-
-def squash(text: str) -> str:
-    """Compare labels the way a reader does: without spaces or quote styles."""
-    return re.sub(r"[\s\u3000“”\"'‘’]", "", text)
 
 
 def title_key(text: str) -> str:
@@ -151,12 +146,12 @@ class LayoutParser:
         return regions
 
     # ---------------------------------------------------------------- whole file
-    def parse(self, sheets: list[Sheet]) -> ParsedDisclosure:
+    def parse(self, sheets: list[Sheet]) -> DisclosureContent:
         from disclosure.importing import performance
 
         regions = self.find_regions(sheets)
         self.raise_if_problems()
-        result = ParsedDisclosure(layout=self.layout.slug)
+        result = DisclosureContent(layout=self.layout.slug)
         for region in regions:
             kind = region.spec.kind
             if kind in {"codes", "economic", "lines"}:
@@ -488,5 +483,5 @@ def _is_lanci_line(cells: list[str]) -> bool:
     return bool(numbers) and all(c.isdigit() for c in numbers) and numbers[0] == "1"
 
 
-def parse_sheets(sheets: list[Sheet], layout: Layout) -> ParsedDisclosure:
+def parse_sheets(sheets: list[Sheet], layout: Layout) -> DisclosureContent:
     return LayoutParser(layout).parse(sheets)

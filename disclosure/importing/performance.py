@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from disclosure.importing.parsed import (
+from disclosure.content import (
     ParsedFund,
     ParsedGoal,
     ParsedIndicator,

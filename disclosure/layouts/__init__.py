@@ -31,11 +31,13 @@ class LayoutError(ValueError):
     """A layout file contradicts itself; raised at load time, never at request time."""
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
+    """Compare labels the way a reader does: without spaces or quote styles."""
     return re.sub(r"[\s\u3000“”\"'‘’]", "", text)
 
 
-def _english() -> bool:
+def is_english() -> bool:
+    """Whether the page is being drawn in English (Chinese is the default)."""
     return (get_language() or "").startswith("en")
 
 
@@ -56,10 +58,10 @@ class Column:
         return "/".join((*self.group, self.label))
 
     def display_label(self) -> str:
-        return self.en if _english() and self.en else self.label
+        return self.en if is_english() and self.en else self.label
 
     def display_group(self) -> tuple[str, ...]:
-        return self.group_en if _english() and self.group_en else self.group
+        return self.group_en if is_english() and self.group_en else self.group
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ class Line:
     format: str = "amount"  # amount | count
 
     def display_label(self) -> str:
-        return self.en if _english() and self.en else self.label
+        return self.en if is_english() and self.en else self.label
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class SummaryLine:
     sum_of_codes: tuple[str, ...] = ()
 
     def display_label(self) -> str:
-        return self.en if _english() and self.en else self.label
+        return self.en if is_english() and self.en else self.label
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,8 @@ class Panel:
         return next((line for line in self.lines if line.no == no), None)
 
     def line_by_label(self, label: str) -> Line | None:
-        wanted = _squash(label)
-        return next((line for line in self.lines if _squash(line.label) == wanted), None)
+        wanted = squash(label)
+        return next((line for line in self.lines if squash(line.label) == wanted), None)
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ class TableSpec:
         return self.mark.removesuffix("表") if self.mark else f"公开{self.number}"
 
     def display_title(self) -> str:
-        return self.title_en if _english() and self.title_en else self.title
+        return self.title_en if is_english() and self.title_en else self.title
 
     @property
     def is_amount_table(self) -> bool:
@@ -186,7 +188,7 @@ class Figure:
     en: str = ""
 
     def display_label(self) -> str:
-        return self.en if _english() and self.en else self.label
+        return self.en if is_english() and self.en else self.label
 
 
 @dataclass(frozen=True)

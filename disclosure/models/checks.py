@@ -121,14 +121,6 @@ class Finding(models.Model):
     def difference_text(self) -> str:
         return format_amount(self.difference)
 
-    @property
-    def is_error(self) -> bool:
-        return self.severity == Severity.ERROR
-
-    @property
-    def is_warning(self) -> bool:
-        return self.severity == Severity.WARNING
-
 
 class FindingExplanation(models.Model):
     """A preparer's reason for a warning, kept across runs for the same rule/table/row/column."""

@@ -14,11 +14,6 @@ class DepartmentKind(models.TextChoices):
     PUBLIC_INSTITUTION = "public_institution", _("事业单位")
 
 
-class DepartmentQuerySet(models.QuerySet):
-    def top_level(self):
-        return self.filter(parent__isnull=True)
-
-
 class Department(models.Model):
     """A budget unit that publishes final accounts. Its code is stable: URLs cite it."""
 
@@ -38,8 +33,6 @@ class Department(models.Model):
         choices=DepartmentKind.choices,
         default=DepartmentKind.ADMINISTRATIVE,
     )
-
-    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("部门")

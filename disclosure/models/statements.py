@@ -22,8 +22,9 @@ class DisclosureQuerySet(models.QuerySet):
     def for_year(self, year: int):
         return self.filter(year_id=year)
 
-    def for_department(self, department):
-        return self.filter(department=department)
+    def latest_of(self, *, department, year):
+        """The department's newest version for the year (None before the first import)."""
+        return self.filter(department=department, year=year).order_by("-version").first()
 
     def latest_versions(self):
         """Each department-year's newest version (of whatever status)."""

@@ -1,10 +1,13 @@
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.actors import system_actor
 from disclosure.importing.errors import ImportRejected
+from disclosure.importing.services import workbook_import
 from disclosure.layouts import DEFAULT_LAYOUT, all_layouts
-from disclosure.services import disclosure_import
+from disclosure.workflow import WorkflowError
 
 
 class Command(BaseCommand):
@@ -24,6 +27,12 @@ class Command(BaseCommand):
             action="store_true",
             help="record it as published (for years already published elsewhere)",
         )
+        parser.add_argument(
+            "--published-on",
+            type=date.fromisoformat,
+            default=None,
+            help="with --publish: the date it was published (YYYY-MM-DD); default today",
+        )
 
     def handle(self, *args, **opts):
         path: Path = opts["file"]
@@ -32,7 +41,8 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"无法读取文件：{exc}") from None
         try:
-            result = disclosure_import(
+            result = workbook_import(
+                actor=system_actor(),
                 data=data,
                 filename=path.name,
                 department_code=opts["department"],
@@ -40,7 +50,10 @@ class Command(BaseCommand):
                 year=opts["year"],
                 layout=opts["layout"],
                 publish=opts["publish"],
+                published_on=opts["published_on"],
             )
         except ImportRejected as exc:
             raise CommandError("导入失败，数据库未作任何改动：\n" + str(exc)) from None
+        except WorkflowError as exc:
+            raise CommandError(f"导入失败，数据库未作任何改动：{exc}") from None
         self.stdout.write(result.summary())

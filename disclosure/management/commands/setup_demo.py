@@ -7,11 +7,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.actors import system_actor
 from accounts.models import Role
 from disclosure.catalogues import catalogue_load, read_catalogue_file
+from disclosure.importing.services import workbook_import
 from disclosure.models import Department
 from disclosure.models.organisation import DepartmentKind
-from disclosure.services import disclosure_import
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 CATALOGUES = [
@@ -49,7 +50,8 @@ class Command(BaseCommand):
         Department.objects.get_or_create(
             code=code, defaults={"name": name, "kind": DepartmentKind.ADMINISTRATIVE}
         )
-        result = disclosure_import(
+        result = workbook_import(
+            actor=system_actor(),
             data=SEED.read_bytes(),
             filename=SEED.name,
             department_code=code,

@@ -1,0 +1,424 @@
+"""A disclosure's content as one value, and the one codec that stores and reads it.
+
+`DisclosureContent` is everything a document says — tables, rows, amounts and printed
+marks, notes, the explanations (说明) and the performance self-evaluations — as plain
+data: what a parser reads out of a file, what a correction copies, what the synthetic
+generator builds. `content_write` is the only code that inserts a disclosure's content
+rows; `content_read` reads them back into the same value, so
+`content_read(d).digest()` is the digest of what is stored and
+`content_write(copy, content_read(d))` makes an identical copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from django.db import models, transaction
+
+from disclosure.importing.errors import Location
+from disclosure.models import (
+    Amount,
+    Disclosure,
+    DisclosureTable,
+    Indicator,
+    KeyTask,
+    NarrativeSection,
+    OverallPerformance,
+    ProjectEvaluation,
+    ProjectFund,
+    TableRow,
+    YearlyGoal,
+)
+from disclosure.money import CENT
+
+Cell = tuple[Decimal | None, str]  # (value, mark): (None, "—") is a printed dash
+
+
+@dataclass
+class ParsedRow:
+    key: str
+    position: int
+    code: str = ""
+    name: str = ""
+    line_no: int | None = None
+    is_total: bool = False
+    side: int = 0
+    amounts: dict[str, Cell] = field(default_factory=dict)
+    location: Location = field(default=Location(), compare=False)
+
+
+@dataclass
+class ParsedTable:
+    number: str
+    state: str = "provided"  # provided | empty | not_provided | exempt
+    statement: str = ""
+    notes: str = ""
+    unit: str = ""
+    printed_department: str = ""
+    printed_title: str = ""
+    rows: list[ParsedRow] = field(default_factory=list)
+    location: Location = field(default=Location(), compare=False)
+
+    @property
+    def has_amounts(self) -> bool:
+        return any(value is not None for row in self.rows for value, _ in row.amounts.values())
+
+
+@dataclass
+class ParsedNarrative:
+    """A text section, in the order the document gives it."""
+
+    table_number: str
+    heading: str
+    subheading: str
+    body: str
+
+
+@dataclass
+class ParsedIndicator:
+    level1: str = ""
+    level2: str = ""
+    level3: str = ""
+    nature: str = ""
+    target: str = ""
+    unit: str = ""
+    actual: str = ""
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    deviation: str = ""
+    cells: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedGoal:
+    year: str
+    goal: str
+    result: str
+
+
+@dataclass
+class ParsedTask:
+    name: str
+    level: str
+    content: str
+    approved_total: Decimal | None
+    approved_fiscal: Decimal | None
+    approved_other: Decimal | None
+    actual: Decimal | None
+    execution_rate: Decimal | None
+    reason: str
+
+
+@dataclass
+class ParsedOverall:
+    preparer: str = ""
+    duties: str = ""
+    overall_goal: str = ""
+    other_matters: str = ""
+    remarks: str = ""
+    amount_unit: str = ""
+    goals: list[ParsedGoal] = field(default_factory=list)
+    tasks: list[ParsedTask] = field(default_factory=list)
+    indicators: list[ParsedIndicator] = field(default_factory=list)
+    grid: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFund:
+    source: str  # total | current | carryover | other
+    label: str
+    budget_initial: Decimal | None = None
+    budget_full_year: Decimal | None = None
+    executed: Decimal | None = None
+    weight: Decimal | None = None
+    execution_rate: Decimal | None = None
+    score: Decimal | None = None
+
+
+@dataclass
+class ParsedProject:
+    name: str = ""
+    competent_department: str = ""
+    implementing_unit: str = ""
+    goal: str = ""
+    goal_expected: str = ""
+    goal_actual: str = ""
+    total_weight: Decimal | None = None
+    total_score: Decimal | None = None
+    grade: str = ""
+    other_matters: str = ""
+    remarks: str = ""
+    funds: list[ParsedFund] = field(default_factory=list)
+    indicators: list[ParsedIndicator] = field(default_factory=list)
+    grid: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class DisclosureContent:
+    layout: str
+    tables: dict[str, ParsedTable] = field(default_factory=dict)
+    narratives: list[ParsedNarrative] = field(default_factory=list)
+    overall: ParsedOverall | None = None
+    projects: list[ParsedProject] = field(default_factory=list)
+    department_name: str = ""
+
+    def as_data(self) -> dict:
+        """Everything the document says, as plain data: locations and the department's
+        name as the file gives it left out, numbers to the cent as they are stored."""
+
+        def plain(obj):
+            if isinstance(obj, Decimal):
+                return str(obj.quantize(CENT))
+            if isinstance(obj, dict):
+                return {k: plain(v) for k, v in obj.items() if k not in {"location"}}
+            if isinstance(obj, list | tuple):
+                return [plain(v) for v in obj]
+            return obj
+
+        data = plain(asdict(self))
+        data.pop("department_name", None)
+        for table in data["tables"].values():
+            # Rows are known by their place (栏块, 顺序), whatever order they were read in.
+            table["rows"].sort(key=lambda r: (r["side"], r["position"]))
+        return data
+
+    def replace_table(self, table: ParsedTable) -> None:
+        """Put `table` in place of the table with its number (or add it)."""
+        self.tables[table.number] = table
+
+    def digest(self) -> str:
+        """SHA-256 of the content: the same document in TSV or XLSX gives the same digest,
+        and so does the content read back from the database."""
+        payload = json.dumps(self.as_data(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- the codec
+BATCH = 5000
+
+
+def _fit(model: type[models.Model], **values) -> models.Model:
+    """An unsaved instance, its text cut to the model's field lengths."""
+    for name, value in values.items():
+        if isinstance(value, str):
+            limit = model._meta.get_field(name).max_length
+            if limit and len(value) > limit:
+                values[name] = value[:limit]
+    return model(**values)
+
+
+def _plain_fields(obj) -> dict:
+    return {k: v for k, v in vars(obj).items() if k != "location"}
+
+
+def content_clear(disclosure: Disclosure) -> None:
+    """Remove a disclosure's content (before `content_write` replaces it)."""
+    Amount.objects.filter(row__table__disclosure=disclosure).delete()
+    TableRow.objects.filter(table__disclosure=disclosure).delete()
+    disclosure.tables.all().delete()
+    disclosure.narratives.all().delete()
+    disclosure.indicators.all().delete()
+    disclosure.projects.all().delete()
+    OverallPerformance.objects.filter(disclosure=disclosure).delete()
+
+
+@transaction.atomic
+def content_write(entries: list[tuple[Disclosure, DisclosureContent]]) -> None:
+    """Store the content of each (saved) disclosure, which holds none yet — call
+    `content_clear` first to replace it. Bulk inserts, in batches, in one transaction."""
+    pairs = [(d, t) for d, content in entries for t in content.tables.values()]
+    tables = DisclosureTable.objects.bulk_create(
+        [
+            _fit(
+                DisclosureTable,
+                disclosure=d,
+                number=t.number,
+                state=t.state,
+                statement=t.statement,
+                notes=t.notes,
+                unit=t.unit,
+                printed_department=t.printed_department,
+                printed_title=t.printed_title,
+            )
+            for d, t in pairs
+        ],
+        batch_size=BATCH,
+    )
+    row_objects, row_cells = [], []
+    for table, (_d, parsed) in zip(tables, pairs, strict=True):
+        for r in parsed.rows:
+            row_objects.append(
+                _fit(
+                    TableRow,
+                    table=table,
+                    position=r.position,
+                    side=r.side,
+                    key=r.key,
+                    code=r.code,
+                    name=r.name,
+                    line_no=r.line_no,
+                    is_total=r.is_total,
+                )
+            )
+            row_cells.append(r.amounts)
+    rows = TableRow.objects.bulk_create(row_objects, batch_size=BATCH)
+    Amount.objects.bulk_create(
+        [
+            Amount(row=row, column=column, value=value, mark=mark)
+            for row, cells in zip(rows, row_cells, strict=True)
+            for column, (value, mark) in cells.items()
+        ],
+        batch_size=BATCH,
+    )
+    NarrativeSection.objects.bulk_create(
+        [
+            _fit(
+                NarrativeSection,
+                disclosure=d,
+                table_number=n.table_number,
+                position=i,
+                heading=n.heading,
+                subheading=n.subheading,
+                body=n.body,
+            )
+            for d, content in entries
+            for i, n in enumerate(content.narratives)
+        ],
+        batch_size=BATCH,
+    )
+    _write_performance(entries)
+
+
+def _write_performance(entries: list[tuple[Disclosure, DisclosureContent]]) -> None:
+    with_overall = [(d, c.overall) for d, c in entries if c.overall is not None]
+    overalls = OverallPerformance.objects.bulk_create(
+        [
+            _fit(
+                OverallPerformance,
+                disclosure=d,
+                **{k: v for k, v in _plain_fields(o).items() if k not in _OVERALL_PARTS},
+            )
+            for d, o in with_overall
+        ],
+        batch_size=BATCH,
+    )
+    goals, tasks, indicators = [], [], []
+    for overall, (d, o) in zip(overalls, with_overall, strict=True):
+        goals += [
+            _fit(YearlyGoal, overall=overall, position=i, **_plain_fields(g))
+            for i, g in enumerate(o.goals)
+        ]
+        tasks += [
+            _fit(KeyTask, overall=overall, position=i, **_plain_fields(t))
+            for i, t in enumerate(o.tasks)
+        ]
+        indicators += [
+            _fit(Indicator, disclosure=d, position=i, **_plain_fields(ind))
+            for i, ind in enumerate(o.indicators)
+        ]
+    YearlyGoal.objects.bulk_create(goals, batch_size=BATCH)
+    KeyTask.objects.bulk_create(tasks, batch_size=BATCH)
+    with_projects = [(d, i, p) for d, c in entries for i, p in enumerate(c.projects)]
+    projects = ProjectEvaluation.objects.bulk_create(
+        [
+            _fit(
+                ProjectEvaluation,
+                disclosure=d,
+                position=i,
+                **{
+                    **{k: v for k, v in _plain_fields(p).items() if k not in _PROJECT_PARTS},
+                    "name": p.name or f"项目 {i + 1}",
+                },
+            )
+            for d, i, p in with_projects
+        ],
+        batch_size=BATCH,
+    )
+    funds = []
+    for project, (d, _i, p) in zip(projects, with_projects, strict=True):
+        funds += [_fit(ProjectFund, project=project, **_plain_fields(f)) for f in p.funds]
+        indicators += [
+            _fit(Indicator, disclosure=d, project=project, position=i, **_plain_fields(ind))
+            for i, ind in enumerate(p.indicators)
+        ]
+    ProjectFund.objects.bulk_create(funds, batch_size=BATCH)
+    Indicator.objects.bulk_create(indicators, batch_size=BATCH)
+
+
+_OVERALL_PARTS = {"goals", "tasks", "indicators"}
+_PROJECT_PARTS = {"funds", "indicators"}
+
+
+def _values(obj: models.Model, dataclass_type) -> dict:
+    """The fields of a stored row that a content dataclass holds."""
+    names = [f for f in dataclass_type.__dataclass_fields__ if f != "location"]
+    return {name: getattr(obj, name) for name in names if hasattr(obj, name)}
+
+
+def content_read(disclosure: Disclosure) -> DisclosureContent:
+    """What is stored for a disclosure, as the value `content_write` takes."""
+    tables = {}
+    for t in disclosure.tables.prefetch_related("rows__amounts").order_by("number"):
+        rows = [
+            ParsedRow(
+                key=r.key,
+                position=r.position,
+                code=r.code,
+                name=r.name,
+                line_no=r.line_no,
+                is_total=r.is_total,
+                side=r.side,
+                amounts={a.column: (a.value, a.mark) for a in r.amounts.all()},
+            )
+            for r in sorted(t.rows.all(), key=lambda r: (r.side, r.position))
+        ]
+        tables[t.number] = ParsedTable(
+            number=t.number,
+            state=t.state,
+            statement=t.statement,
+            notes=t.notes,
+            unit=t.unit,
+            printed_department=t.printed_department,
+            printed_title=t.printed_title,
+            rows=rows,
+        )
+    narratives = [
+        ParsedNarrative(n.table_number, n.heading, n.subheading, n.body)
+        for n in disclosure.narratives.order_by("position", "table_number", "pk")
+    ]
+    indicators = list(disclosure.indicators.order_by("project_id", "position"))
+    overall = None
+    stored = OverallPerformance.objects.filter(disclosure=disclosure).first()
+    if stored is not None:
+        overall = ParsedOverall(
+            **{k: v for k, v in _values(stored, ParsedOverall).items() if k not in _OVERALL_PARTS},
+            goals=[ParsedGoal(**_values(g, ParsedGoal)) for g in stored.goals.order_by("position")],
+            tasks=[ParsedTask(**_values(t, ParsedTask)) for t in stored.tasks.order_by("position")],
+            indicators=[
+                ParsedIndicator(**_values(i, ParsedIndicator))
+                for i in indicators
+                if i.project_id is None
+            ],
+        )
+    projects = [
+        ParsedProject(
+            **{k: v for k, v in _values(p, ParsedProject).items() if k not in _PROJECT_PARTS},
+            funds=[ParsedFund(**_values(f, ParsedFund)) for f in p.funds.order_by("pk")],
+            indicators=[
+                ParsedIndicator(**_values(i, ParsedIndicator))
+                for i in indicators
+                if i.project_id == p.pk
+            ],
+        )
+        for p in disclosure.projects.order_by("position")
+    ]
+    return DisclosureContent(
+        layout=disclosure.layout,
+        tables=tables,
+        narratives=narratives,
+        overall=overall,
+        projects=projects,
+    )

@@ -1,0 +1,226 @@
+"""The one way in: every import — the command line, the workspace, the admin's workbook and
+single-table screens — goes through `workbook_import` or `table_import`.
+
+Each asks `permissions.can(actor, "import", …)` (the command line acts as a named system
+actor), writes through the content codec (`disclosure.content`), records one audit row and
+runs the checks, all in one transaction: a refused file leaves the database as it was.
+What must wait for the commit (cache purges, PDF builds) is scheduled with
+`transaction.on_commit`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from disclosure.audit import audit_record
+from disclosure.checks.services import checks_run
+from disclosure.content import (
+    DisclosureContent,
+    ParsedTable,
+    content_clear,
+    content_read,
+    content_write,
+)
+from disclosure.importing.errors import ImportRejected
+from disclosure.importing.parser import parse_sheets
+from disclosure.importing.sources import read_sheets
+from disclosure.layouts import DEFAULT_LAYOUT, LayoutError, get_layout
+from disclosure.models import Department, Disclosure, FiscalYear
+from disclosure.permissions import can
+
+
+@dataclass
+class ImportResult:
+    disclosure: Disclosure
+    content: DisclosureContent
+    created: bool  # a new disclosure (version) was created
+    changed: bool  # anything in the database changed
+    rows: dict[str, int] = field(default_factory=dict)  # table import: new/changed/removed
+
+    def summary(self) -> str:
+        d = self.disclosure
+        tables = d.tables.all()
+        provided = sum(1 for t in tables if t.state == "provided")
+        empty = sum(1 for t in tables if t.state == "empty")
+        missing = [t.label for t in tables if t.state == "not_provided"]
+        verb = "新建" if self.created else ("已更新" if self.changed else "内容相同，未作改动")
+        title = f"{d.department.name} {d.year_id}年度 第{d.version}版"
+        parts = [
+            f"{title}（{d.get_status_display()}）：{verb}",
+            f"有数据的表 {provided} 张，空表 {empty} 张",
+        ]
+        if missing:
+            parts.append("未提供：" + "、".join(missing))
+        return "；".join(parts) + "。"
+
+
+def import_refusal(actor, disclosure: Disclosure) -> str | None:
+    """Why this version cannot take a file from `actor` (None: it can). The one rule and
+    the one message, for every screen and command."""
+    if not disclosure.is_editable:
+        state = disclosure.get_status_display().removeprefix("已")
+        return (
+            f"{disclosure.department.name} {disclosure.year_id}年度 第{disclosure.version}版"
+            f"已{state}，不能再导入，内容不能被覆盖；如需修改，请发起更正（生成新版本）。"
+        )
+    if not can(actor, "import", disclosure):
+        return f"你不能向{disclosure.department.name}的决算导入文件：只有本部门的填报人可以。"
+    return None
+
+
+def year_refusal(actor, department: Department, year: int) -> str | None:
+    """`import_refusal` for the department's latest version of a year (or the first one,
+    which a workbook import would create)."""
+    latest = Disclosure.objects.latest_of(department=department, year=year)
+    if latest is None:
+        latest = Disclosure(department=department, year_id=year)
+    return import_refusal(actor, latest)
+
+
+def parse_file(*, data: bytes, layout: str = DEFAULT_LAYOUT) -> DisclosureContent:
+    """Read a file into a content value; raises ImportRejected naming every problem found."""
+    try:
+        spec = get_layout(layout)
+    except LayoutError:
+        raise ImportRejected.single(f"未知的表式“{layout}”。") from None
+    return parse_sheets(read_sheets(data), spec)
+
+
+@transaction.atomic
+def workbook_import(
+    *,
+    actor,
+    data: bytes,
+    department_code: str,
+    year: int,
+    filename: str = "",
+    layout: str = DEFAULT_LAYOUT,
+    department_name: str = "",
+    publish: bool = False,
+    published_on: date | None = None,
+) -> ImportResult:
+    """Import a department's workbook for a year into its editable version.
+
+    The same content imported again changes nothing. An editable (draft or returned)
+    version has its content replaced. A version already submitted, approved or published
+    is never overwritten: a different file for it is refused (a correction is a new
+    version, made through the workflow). `publish` records a year already published
+    elsewhere (backfill), on `published_on` when given.
+    """
+    from disclosure.workflow import disclosure_publish
+
+    content = parse_file(data=data, layout=layout)
+    digest = content.digest()
+    department = _department(actor, department_code, department_name or content.department_name)
+    fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
+    disclosure, created = _editable_version(actor, department, fiscal_year, layout)
+    same = not created and disclosure.content_digest == digest and disclosure.layout == layout
+    if not same:
+        refusal = import_refusal(actor, disclosure)
+        if refusal:
+            raise ImportRejected.single(refusal)
+        if not created:
+            content_clear(disclosure)
+        content_write([(disclosure, content)])
+        disclosure.layout = layout
+        disclosure.content_digest = digest
+        disclosure.source_name = filename[:255]
+        disclosure.full_clean()
+        disclosure.save()
+        audit_record(
+            disclosure=disclosure,
+            actor=actor,
+            action="import",
+            file=filename,
+            digest=digest,
+            tables={n: t.state for n, t in content.tables.items()},
+        )
+        checks_run(disclosure=disclosure)
+    backfill = publish and not disclosure.is_published
+    if backfill:
+        disclosure = disclosure_publish(
+            disclosure=disclosure, user=actor, backfill=True, published_on=published_on
+        )
+    return ImportResult(disclosure, content, created=created, changed=not same or backfill)
+
+
+def _department(actor, code: str, name: str) -> Department:
+    department = Department.objects.filter(code=code).first()
+    if department is not None:
+        return department
+    if not name:
+        raise ImportRejected.single(
+            f"部门“{code}”不存在，文件中也没有“部门：”一行：请指定部门名称。"
+        )
+    department = Department(code=code, name=name)
+    department.full_clean()
+    department.save()
+    return department
+
+
+def _editable_version(
+    actor, department: Department, year: FiscalYear, layout: str
+) -> tuple[Disclosure, bool]:
+    """The department's latest version of the year, locked; a first version is created
+    (in a savepoint, so that a concurrent first import is told, not crashed)."""
+    latest = Disclosure.objects.select_for_update().latest_of(department=department, year=year)
+    if latest is not None:
+        return latest, False
+    disclosure = Disclosure(department=department, year=year, layout=layout)
+    refusal = import_refusal(actor, disclosure)
+    if refusal:
+        raise ImportRejected.single(refusal)
+    disclosure.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            disclosure.save()
+    except IntegrityError:
+        raise ImportRejected.single(
+            f"{department.name} {year.year}年度的决算正在由另一次上传创建，请稍后重试。"
+        ) from None
+    return disclosure, True
+
+
+@transaction.atomic
+def table_import(
+    *, actor, disclosure: Disclosure, table: ParsedTable, filename: str = ""
+) -> ImportResult:
+    """Replace one table of an editable version with `table` (read from its flat form).
+    The rest of the content is kept; the rows are compared by key to count what is new,
+    changed and removed."""
+    disclosure = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    refusal = import_refusal(actor, disclosure)
+    if refusal:
+        raise ImportRejected.single(refusal)
+    content = content_read(disclosure)
+    stored = content.digest()  # what is stored now, whatever the recorded digest says
+    old = content.tables.get(table.number)
+    before = {r.key: r for r in old.rows} if old is not None else {}
+    content.replace_table(table)
+    digest = content.digest()
+    after = {r.key: r for r in table.rows}
+    rows = {
+        "new": sum(1 for k in after if k not in before),
+        "changed": sum(1 for k, r in after.items() if k in before and before[k] != r),
+        "removed": sum(1 for k in before if k not in after),
+    }
+    if digest == stored:
+        return ImportResult(disclosure, content, created=False, changed=False, rows=rows)
+    content_clear(disclosure)
+    content_write([(disclosure, content)])
+    disclosure.content_digest = digest
+    disclosure.full_clean()
+    disclosure.save()
+    audit_record(
+        disclosure=disclosure,
+        actor=actor,
+        action="import_table",
+        table=table.number,
+        file=filename,
+        **rows,
+    )
+    checks_run(disclosure=disclosure)
+    return ImportResult(disclosure, content, created=False, changed=True, rows=rows)
