@@ -45,8 +45,9 @@ from disclosure.models import (
 from disclosure.models.classification import CatalogueKind, Provenance
 from disclosure.models.statements import TableState
 from disclosure.opendata.formats import GuardedCSV, NumberXLSX
-from disclosure.resources import ClassificationCodeResource, DepartmentResource
-from disclosure.table_resources import table_resources
+from disclosure.resources.catalogues import ClassificationCodeResource
+from disclosure.resources.departments import DepartmentResource
+from disclosure.resources.tables import table_resources
 
 
 class _TableNumber:

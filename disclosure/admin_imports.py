@@ -6,10 +6,10 @@ uploading user's own directory under an unguessable token (`uploads`):
 
 - django-import-export screens (`GuardedImportMixin`): departments and classification
   catalogues for reviewers, and a single table in its flat form (resources generated from
-  the layout, `resources.table_resource`) for a department's preparer;
+  the layout, `resources.tables.table_resource`) for a department's preparer;
 - the workbook screen (`workbook_upload`, `workbook_confirm`): a department's whole
   workbook in the published layout, previewed by importing and checking inside a
-  transaction that is rolled back (`previews.disclosure_import_preview`), then imported
+  transaction that is rolled back (`previews.workbook_import_preview`), then imported
   for real into the department's editable draft.
 
 Who may do what is decided by role (`permissions`), as on the staff pages.
@@ -55,8 +55,8 @@ from disclosure.opendata.formats import flat_workbook
 from disclosure.opendata.tabular import flat_table, table_csv
 from disclosure.opendata.workbook import disclosure_workbook
 from disclosure.permissions import is_reviewer
-from disclosure.previews import disclosure_import_preview
-from disclosure.resources import UploadFormat
+from disclosure.previews import workbook_import_preview
+from disclosure.resources.base import UploadFormat
 from disclosure.selectors import disclosure_tables
 from disclosure.uploads import (
     UploadExpired,
@@ -358,7 +358,7 @@ def workbook_upload(admin, request: HttpRequest) -> HttpResponse:
         else:
             data = upload.read()
             try:
-                preview = disclosure_import_preview(
+                preview = workbook_import_preview(
                     data=data,
                     department=department,
                     year=year,

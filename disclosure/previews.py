@@ -1,6 +1,6 @@
 """What a workbook would do before it does it: import, describe, roll back.
 
-`disclosure_import_preview` runs the real importer (`services.disclosure_import`, which also
+`workbook_import_preview` runs the real importer (`importing.services.workbook_import`, which also
 runs the checks) inside a transaction that is always rolled back, and returns plain data
 describing the outcome — every table found with its row count, its totals and the check
 findings — so the page that shows it never touches the rolled-back rows.
@@ -75,7 +75,7 @@ class WorkbookPreview:
         return sum(1 for f in self.findings if f.severity == "info")
 
 
-def disclosure_import_preview(
+def workbook_import_preview(
     *,
     data: bytes,
     department: Department,

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from disclosure.content import content_read
 from disclosure.models import Amount, Disclosure, TableRow
 
 
@@ -28,79 +29,9 @@ def rows(disclosure: Disclosure, number: str) -> list[TableRow]:
 
 
 def snapshot(disclosure: Disclosure) -> dict:
-    """Every stored fact of a disclosure's content, ids left out: equal snapshots mean
-    identical data."""
-    tables = {}
-    for table in disclosure.tables.order_by("number"):
-        tables[table.number] = {
-            "state": table.state,
-            "statement": table.statement,
-            "notes": table.notes,
-            "unit": table.unit,
-            "printed_department": table.printed_department,
-            "rows": [
-                (
-                    r.side,
-                    r.position,
-                    r.key,
-                    r.code,
-                    r.name,
-                    r.line_no,
-                    r.is_total,
-                    sorted((a.column, str(a.value), a.mark) for a in r.amounts.all()),
-                )
-                for r in table.rows.order_by("side", "position")
-            ],
-        }
-    overall = getattr(disclosure, "overall_performance", None)
-    return {
-        "tables": tables,
-        "narratives": list(
-            disclosure.narratives.values_list("table_number", "heading", "subheading", "body")
-        ),
-        "overall": None
-        if overall is None
-        else {
-            "duties": overall.duties,
-            "goal": overall.overall_goal,
-            "goals": list(overall.goals.values_list("year", "goal", "result")),
-            "tasks": [
-                tuple(str(v) for v in t)
-                for t in overall.tasks.values_list(
-                    "name", "level", "approved_total", "actual", "execution_rate", "reason"
-                )
-            ],
-        },
-        "projects": [
-            {
-                "name": p.name,
-                "funds": [
-                    tuple(str(v) for v in f)
-                    for f in p.funds.order_by("source").values_list(
-                        "source", "budget_initial", "budget_full_year", "executed", "weight"
-                    )
-                ],
-                "total": (str(p.total_weight), str(p.total_score), p.grade),
-            }
-            for p in disclosure.projects.order_by("position")
-        ],
-        "indicators": [
-            tuple(str(v) for v in i)
-            for i in disclosure.indicators.order_by("project__position", "position").values_list(
-                "project__position",
-                "level1",
-                "level2",
-                "level3",
-                "nature",
-                "target",
-                "unit",
-                "actual",
-                "weight",
-                "score",
-                "deviation",
-            )
-        ],
-    }
+    """Every stored fact of a disclosure's content, as the codec reads it back (ids left
+    out): equal snapshots mean identical data."""
+    return content_read(disclosure).as_data()
 
 
 def import_file(*, actor=None, **kwargs):

@@ -20,7 +20,7 @@ from disclosure.models import (
     TableRow,
 )
 from disclosure.models.statements import Status
-from disclosure.table_resources import table_resources
+from disclosure.resources.tables import table_resources
 from tests.conftest import DATA
 from tests.helpers import amount, rows, snapshot
 from tests.workbooks import seed_workbook

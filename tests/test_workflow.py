@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from accounts.actors import system_actor
 from disclosure import workflow
 from disclosure.models import Amount, AuditEvent, Disclosure, TableRow
 from disclosure.models.statements import Status
@@ -25,6 +26,7 @@ STATUS_FOR = {
     "return": Status.SUBMITTED,
     "approve": Status.SUBMITTED,
     "publish": Status.APPROVED,
+    "backfill": Status.DRAFT,
     "correct": Status.PUBLISHED,
 }
 ALLOWED = {
@@ -33,6 +35,7 @@ ALLOWED = {
     "reviewer": {"view_draft", "return", "approve", "publish"},
     "administrator": {"view_draft", "return", "approve", "publish"},
     "anonymous": set(),
+    "system": {"import", "backfill"},
 }
 
 
@@ -49,7 +52,12 @@ def set_status(disclosure: Disclosure, status: str) -> Disclosure:
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("persona", list(ALLOWED))
 def test_permission_matrix(request, seed_draft, persona, action):
-    user = AnonymousUser() if persona == "anonymous" else request.getfixturevalue(persona)
+    if persona == "anonymous":
+        user = AnonymousUser()
+    elif persona == "system":  # the command line
+        user = system_actor()
+    else:
+        user = request.getfixturevalue(persona)
     set_status(seed_draft, STATUS_FOR[action])
     assert can(user, action, seed_draft) is (action in ALLOWED[persona])
 

@@ -118,10 +118,12 @@ def workbook_import(
     fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
     disclosure, created = _editable_version(actor, department, fiscal_year, layout)
     same = not created and disclosure.content_digest == digest and disclosure.layout == layout
+    # The same document again changes nothing, even for a version past editing (a demo or
+    # a backfill run twice); anything else is asked first.
+    refusal = None if same and not disclosure.is_editable else import_refusal(actor, disclosure)
+    if refusal:
+        raise ImportRejected.single(refusal)
     if not same:
-        refusal = import_refusal(actor, disclosure)
-        if refusal:
-            raise ImportRejected.single(refusal)
         if not created:
             content_clear(disclosure)
         content_write([(disclosure, content)])

@@ -39,7 +39,7 @@ from disclosure.opendata.tabular import (
     flat_header,
 )
 from disclosure.presentation import UNITS
-from disclosure.resources import PortalResource, TextWidget
+from disclosure.resources.base import PortalResource, TextWidget
 
 # ---------------------------------------------------------------- one resource per table
 Cell = tuple[Decimal | None, str]

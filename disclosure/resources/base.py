@@ -1,0 +1,143 @@
+"""The upload format and the base resource of the admin's import screens."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from import_export import resources, widgets
+from import_export.formats import base_formats
+
+from disclosure.importing.errors import ImportRejected, Location, Problem
+from disclosure.importing.flat import dataset_from_sheets
+from disclosure.importing.sources import read_sheets
+
+
+class UploadFormat(base_formats.Format):
+    """XLSX, CSV or text, recognised by content, read through `importing.sources`."""
+
+    def __init__(self, encoding=None):
+        self.encoding = encoding  # unused: the reader finds the encoding itself
+
+    def get_title(self):
+        return "XLSX / CSV / TXT"
+
+    def create_dataset(self, in_stream):
+        return dataset_from_sheets(read_sheets(bytes(in_stream)))
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def get_extension(self):
+        return "xlsx"
+
+    def get_content_type(self):
+        return "application/octet-stream"
+
+    def can_import(self):
+        return True
+
+    def can_export(self):
+        return False
+
+
+# ---------------------------------------------------------------- shared behaviour
+class PortalResource(resources.ModelResource):
+    """Row problems in Chinese, keyed by the column header, naming the sheet, row,
+    column and value; nothing half-written (every import runs in one transaction)."""
+
+    table_label: ClassVar[str] = ""
+
+    def before_import(self, dataset, **kwargs):
+        self._headers = list(dataset.headers or [])
+        self._file_rows = getattr(dataset, "file_rows", None) or list(range(2, len(dataset) + 2))
+        self._sheet = getattr(dataset, "sheet_name", "")
+
+    def refuse(self, dataset, problems: list[Problem]) -> None:
+        """Stop the whole import with these problems (shown above the preview)."""
+        dataset.wipe()  # no row is read after a refusal
+        raise ImportRejected(problems)
+
+    def problem(self, message: str, *, row_number: int | None, header: str = "", value=""):
+        index = self._headers.index(header) if header in self._headers else None
+        file_row = self._file_rows[row_number - 1] if row_number else None
+        return str(
+            Problem(
+                message,
+                table=self.table_label,
+                location=Location(self._sheet, file_row, index),
+                column_label=header,
+                value=str(value or ""),
+            )
+        )
+
+    def header_problems(self, *, required: list[str], allowed: list[str]) -> list[Problem]:
+        problems = []
+        missing = [h for h in required if h not in self._headers]
+        if missing:
+            problems.append(
+                Problem(
+                    "缺少栏目：" + "、".join(f"“{h}”" for h in missing),
+                    table=self.table_label,
+                    location=Location(self._sheet, self._header_row()),
+                )
+            )
+        unknown = [h for h in self._headers if h not in allowed]
+        if unknown:
+            problems.append(
+                Problem(
+                    "表头中有本表没有的栏目："
+                    + "、".join(f"“{h}”" for h in unknown)
+                    + "（本表的栏目为："
+                    + "、".join(allowed)
+                    + "）",
+                    table=self.table_label,
+                    location=Location(self._sheet, self._header_row()),
+                )
+            )
+        return problems
+
+    def _header_row(self) -> int:
+        return (self._file_rows[0] - 1) if self._file_rows else 1
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        for field in self.get_import_fields():
+            try:
+                self.import_field(field, instance, row, **kwargs)
+            except ValueError as exc:
+                errors[field.column_name] = self.problem(
+                    str(exc),
+                    row_number=kwargs.get("row_number"),
+                    header=field.column_name,
+                    value=row.get(field.column_name, ""),
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's own validation, its messages keyed by our Chinese headers."""
+        errors = dict(import_validation_errors or {})
+        if self._meta.clean_model_instances:
+            by_attribute = {f.attribute: f.column_name for f in self.get_import_fields()}
+            try:
+                instance.full_clean(
+                    exclude=[a for a, h in by_attribute.items() if h in errors],
+                    validate_unique=validate_unique,
+                )
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    header = by_attribute.get(name, name)
+                    errors.setdefault(header, "；".join(messages))
+        if errors:
+            raise ValidationError(errors)
+
+
+class TextWidget(widgets.CharWidget):
+    """A text cell as the accountant typed it, spaces trimmed; blank is ""."""
+
+    def clean(self, value, row=None, **kwargs):
+        return "" if value is None else str(value).strip()
