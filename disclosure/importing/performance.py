@@ -308,6 +308,35 @@ def _fund_source(text: str) -> str:
     return ""
 
 
+def _read_fund(
+    parser: LayoutParser, region: Region, row, fund_at: int, funds: dict, fund_slots: list[int]
+) -> list[int]:
+    """One funding line of a project (项目资金, 当年财政拨款, 上年结转, 其他) into `funds`;
+    returns the value columns that later lines printed without their own columns use."""
+    source = _fund_source(row.cell(fund_at))
+    if source in funds:
+        return fund_slots
+    texts = [t for _, t in row.filled]
+    slots = [i for i in range(fund_at + 1, len(row.cells)) if _is_value(row.cells[i])]
+    if source == "total" and fund_at == 0:
+        fund_slots = slots
+    elif fund_slots and fund_at == 0:
+        slots = fund_slots
+    fields = FUND_FIELDS
+    if any(t in FUND_HEADER_WORDS for t in texts):
+        # The values follow header words on the same row: they are the last ones.
+        fields = FUND_FIELDS[max(0, len(FUND_FIELDS) - len(slots)) :]
+    fund = ParsedFund(source=source, label=row.cell(fund_at))
+    for name, index in zip(fields, slots, strict=False):
+        text = row.cell(index)
+        if name in {"weight", "execution_rate", "score"}:
+            setattr(fund, name, parse_decimal(text))
+        else:
+            setattr(fund, name, _money(parser, region, row, index, name))
+    funds[source] = fund
+    return fund_slots
+
+
 def read_project(parser: LayoutParser, region: Region) -> ParsedProject:
     rows = _content_rows(parser, region)
     result = ParsedProject(grid=_grid(rows))
@@ -377,27 +406,7 @@ def read_project(parser: LayoutParser, region: Region) -> ParsedProject:
             continue
         fund_at = next((i for i, t in row.filled if _fund_source(t)), None)
         if fund_at is not None:
-            source = _fund_source(row.cell(fund_at))
-            if source in funds:
-                continue
-            slots = [i for i in range(fund_at + 1, len(row.cells)) if _is_value(row.cells[i])]
-            if source == "total" and fund_at == 0:
-                fund_slots = slots
-            elif fund_slots and fund_at == 0:
-                slots = fund_slots
-            fields = FUND_FIELDS
-            if any(t in FUND_HEADER_WORDS for t in texts):
-                # The values follow header words on the same row: they are the last ones.
-                fields = FUND_FIELDS[max(0, len(FUND_FIELDS) - len(slots)) :]
-            fund = ParsedFund(source=source, label=row.cell(fund_at))
-            for name, index in zip(fields, slots, strict=False):
-                text = row.cell(index)
-                if name in {"weight", "execution_rate", "score"}:
-                    setattr(fund, name, parse_decimal(text))
-                else:
-                    setattr(fund, name, _money(parser, region, row, index, name))
-            funds[source] = fund
-            continue
+            fund_slots = _read_fund(parser, region, row, fund_at, funds, fund_slots)
     result.funds = [funds[s] for s, _ in FUND_LABELS if s in funds]
     result.remarks = "\n".join(remarks)
     return result
