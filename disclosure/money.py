@@ -7,6 +7,7 @@ is presented in another unit (万元); stored values are what the document print
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -60,6 +61,21 @@ def parse_amount(text: str) -> tuple[Decimal | None, str]:
         raise AmountError(f"“{text.strip()}”超过两位小数")
     value = value.quantize(CENT)
     return (-value if negative else value), ""
+
+
+_AMOUNT_LOOK = re.compile(r"^[+-]?((\d{1,3}(,\d{3})+)(\.\d+)?|\d+\.\d+)$")
+
+
+def looks_like_amount(text: str) -> bool:
+    """A cell a reader takes for an amount: digits with decimals or thousands separators
+    ("2,940.05", "0.95", "1,200"), full-width forms too. Bare integers are left out: they
+    are codes, 行次 and 栏次 as often as amounts, and count only where a column reads them."""
+    if not text or len(text) > 40:
+        return False
+    raw = unicodedata.normalize("NFKC", text).replace(" ", "").replace("，", ",")
+    if raw.startswith("(") and raw.endswith(")"):
+        raw = raw[1:-1]
+    return bool(_AMOUNT_LOOK.match(raw))
 
 
 def is_number(text: str) -> bool:

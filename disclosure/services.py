@@ -10,9 +10,8 @@ from django.utils import timezone
 from disclosure.checks.services import checks_run
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.parsed import ParsedDisclosure
-from disclosure.importing.parser import parse_sheets
-from disclosure.importing.sources import read_sheets
-from disclosure.layouts import DEFAULT_LAYOUT, LayoutError, get_layout
+from disclosure.importing.reader import read_document
+from disclosure.layouts import DEFAULT_LAYOUT
 from disclosure.models import (
     Amount,
     AuditEvent,
@@ -55,16 +54,19 @@ class ImportResult:
         ]
         if missing:
             parts.append("未提供：" + "、".join(missing))
+        proof = self.parsed.proof
+        if proof:
+            parts.append(
+                f"金额 {proof['stored']} 个，合计 {proof['stored_sum']}，"
+                f"与来源中的 {proof['source_cells']} 个（合计 {proof['source_sum']}）一致"
+            )
         return "；".join(parts) + "。"
 
 
-def parse_file(*, data: bytes, layout: str = DEFAULT_LAYOUT) -> ParsedDisclosure:
-    """Read a file into parsed data; raises ImportRejected naming every problem found."""
-    try:
-        spec = get_layout(layout)
-    except LayoutError:
-        raise ImportRejected.single(f"未知的表式“{layout}”。") from None
-    return parse_sheets(read_sheets(data), spec)
+def parse_file(*, data: bytes, layout: str | None = DEFAULT_LAYOUT) -> ParsedDisclosure:
+    """Read a file into parsed data; raises ImportRejected naming every problem found.
+    Without a layout, the layout is detected from the tables' titles."""
+    return read_document(data, layout=layout)
 
 
 @transaction.atomic
@@ -74,7 +76,7 @@ def disclosure_import(
     department_code: str,
     year: int,
     filename: str = "",
-    layout: str = DEFAULT_LAYOUT,
+    layout: str | None = DEFAULT_LAYOUT,
     department_name: str = "",
     user=None,
     publish: bool = False,
@@ -90,6 +92,7 @@ def disclosure_import(
     already published elsewhere.
     """
     parsed = parse_file(data=data, layout=layout)
+    layout = parsed.layout  # the one detected when none was given
     digest = parsed.digest()
 
     department = Department.objects.filter(code=department_code).first()
@@ -146,6 +149,7 @@ def disclosure_import(
                 "file": filename,
                 "digest": digest,
                 "tables": {n: t.state for n, t in parsed.tables.items()},
+                "proof": parsed.proof,
             },
         )
         checks_run(disclosure=disclosure)
@@ -200,7 +204,7 @@ def _write_content(disclosure: Disclosure, parsed: ParsedDisclosure) -> None:
         ]
     )
     table_by_number = {t.number: t for t in tables}
-    row_objects, row_amounts = [], []
+    row_objects, row_amounts, row_sources = [], [], []
     for number, parsed_table in parsed.tables.items():
         for r in parsed_table.rows:
             row_objects.append(
@@ -216,11 +220,12 @@ def _write_content(disclosure: Disclosure, parsed: ParsedDisclosure) -> None:
                 )
             )
             row_amounts.append(r.amounts)
+            row_sources.append(r.sources)
     rows = TableRow.objects.bulk_create(row_objects)
     Amount.objects.bulk_create(
         [
-            Amount(row=row, column=column, value=value, mark=mark)
-            for row, amounts in zip(rows, row_amounts, strict=True)
+            Amount(row=row, column=column, value=value, mark=mark, source=sources.get(column, ""))
+            for row, amounts, sources in zip(rows, row_amounts, row_sources, strict=True)
             for column, (value, mark) in amounts.items()
         ]
     )

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from disclosure.importing.errors import Location
 
+NOT_CONTENT = frozenset({"location", "sources", "proof"})  # kept out of as_data and the digest
+
 Cell = tuple[Decimal | None, str]  # (value, mark): (None, "—") is a printed dash
 
 
@@ -22,6 +24,9 @@ class ParsedRow:
     is_total: bool = False
     side: int = 0
     amounts: dict[str, Cell] = field(default_factory=dict)
+    # column key → where its amount was printed ("第 8 页第 5 行第 E 列 [x0,top,x1,bottom]");
+    # provenance, not content: left out of the digest.
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
     location: Location = field(default=Location(), compare=False)
 
 
@@ -137,6 +142,8 @@ class ParsedDisclosure:
     overall: ParsedOverall | None = None
     projects: list[ParsedProject] = field(default_factory=list)
     department_name: str = ""
+    # The count-and-sum proof of the import (see parser._prove_nothing_lost); not content.
+    proof: dict = field(default_factory=dict, compare=False)
 
     def as_data(self) -> dict:
         """Everything the file says, as plain data (locations left out)."""
@@ -145,7 +152,7 @@ class ParsedDisclosure:
             if isinstance(obj, Decimal):
                 return str(obj)
             if isinstance(obj, dict):
-                return {k: plain(v) for k, v in obj.items() if k != "location"}
+                return {k: plain(v) for k, v in obj.items() if k not in NOT_CONTENT}
             if isinstance(obj, list | tuple):
                 return [plain(v) for v in obj]
             return obj

@@ -9,13 +9,14 @@ that is not a number, a cell outside the layout's columns, a file with no table 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from disclosure.importing.errors import ImportRejected, Location, Problem
 from disclosure.importing.parsed import ParsedDisclosure, ParsedRow, ParsedTable
 from disclosure.importing.sources import Row, Sheet
 from disclosure.layouts import Layout, TableSpec
-from disclosure.money import AmountError, parse_amount
+from disclosure.money import AmountError, looks_like_amount, parse_amount
 
 YEAR_PREFIX_RE = re.compile(r"^\d{4}\s*年度?")
 CODE_RE = re.compile(r"^\d{2,9}$")
@@ -51,7 +52,8 @@ class Region:
         return self.sheet.rows[self.start : self.end]
 
     def location(self, row: Row | None = None, column: int | None = None) -> Location:
-        return Location(self.sheet.name, row.number if row else None, column)
+        page = row.page if row else None
+        return Location(self.sheet.name, row.number if row else None, column, page=page)
 
 
 class LayoutParser:
@@ -60,7 +62,17 @@ class LayoutParser:
         self.titles = {title_key(t.title): t for t in layout.tables}
         self.mark_re = layout.mark_re
         self._code_context: dict[int, list[str]] = {}
+        self._lines_used: dict[tuple[int, int], list[int]] = {}
         self.problems: list[Problem] = []
+        # Every source cell an amount was read from: (id of the row, cell index). The proof
+        # compares them with every amount-looking cell of the table's rows.
+        self._taken: set[tuple[int, int]] = set()
+        self.proof = {
+            "source_cells": 0,
+            "source_sum": Decimal(0),
+            "stored": 0,
+            "stored_sum": Decimal(0),
+        }
 
     # ---------------------------------------------------------------- finding tables
     def _anchors(self, sheet: Sheet) -> list[tuple[int, str, str]]:
@@ -180,6 +192,15 @@ class LayoutParser:
         self.raise_if_problems()
         return result
 
+    def proof_report(self) -> dict:
+        """Count and sum of the amount-looking cells read, and how many amounts are stored."""
+        return {
+            "source_cells": self.proof["source_cells"],
+            "source_sum": str(self.proof["source_sum"]),
+            "stored": self.proof["stored"],
+            "stored_sum": str(self.proof["stored_sum"]),
+        }
+
     def raise_if_problems(self) -> None:
         if self.problems:
             raise ImportRejected(self.problems)
@@ -220,11 +241,18 @@ class LayoutParser:
 
     def _amount(self, region: Region, row: Row, index: int, header: str):
         text = row.cell(index)
+        self._taken.add((id(row), index))
         try:
             return parse_amount(text)
         except AmountError as exc:
             self.problem(region, str(exc), row, column=index, column_label=header, value=text)
             return None, ""
+
+    def _where(self, region: Region, row: Row, index: int) -> str:
+        """Where an amount was printed: sheet, row and column, or page and box in a PDF."""
+        where = region.location(row, index).describe()
+        box = row.box(index)
+        return f"{where} {box}" if box else where
 
     def _check_extra_cells(self, region: Region, row: Row, first_free: int) -> None:
         for index in range(first_free, len(row.cells)):
@@ -240,6 +268,8 @@ class LayoutParser:
 
     # ---------------------------------------------------------------- amount tables
     def parse_amount_table(self, region: Region) -> ParsedTable:
+        if region.spec.positions == "by_width":
+            region.spec = _positions_by_width(region)
         spec = region.spec
         table = ParsedTable(spec.number, location=region.location(region.rows[0]))
         if region.title_row is not None:
@@ -260,12 +290,17 @@ class LayoutParser:
                 continue
             if self.read_meta(region, table, row):
                 continue
-            if seen_data or _is_sentence(row):
+            if (seen_data and row.boxes is None) or _is_sentence(row):
                 after_grid.append(row)
         self._read_trailer(table, after_grid)
         self._check_duplicate_keys(region, table)
+        self._prove_nothing_lost(region, table)
         if not table.has_amounts:
             table.state = "empty"
+            if not table.statement and table.notes:
+                # The national form states an empty table in a note under the header:
+                # "注：…无政府性基金预算财政拨款支出，故本表无数据。"
+                table.statement, table.notes = table.notes, ""
             if not table.rows and not table.statement:
                 # A title with nothing under it: a cut-off file, not a published empty table.
                 self.problem(
@@ -274,6 +309,37 @@ class LayoutParser:
                     region.rows[0],
                 )
         return table
+
+    def _prove_nothing_lost(self, region: Region, table: ParsedTable) -> None:
+        """Every amount-looking cell of the table's rows was read into a column, or the file
+        is refused naming the cell: no figure is ever dropped or moved silently."""
+        for row in region.rows:
+            for index, text in enumerate(row.cells):
+                taken = (id(row), index) in self._taken
+                if not looks_like_amount(text) and not taken:
+                    continue
+                try:
+                    value, _ = parse_amount(text)
+                except AmountError:
+                    continue  # already reported where it was read
+                if value is None:
+                    continue
+                self.proof["source_cells"] += 1
+                self.proof["source_sum"] += value
+                if not taken:
+                    self.problem(
+                        region,
+                        "这个数字不在表式的任何一栏或任何一行中，无法存放：请检查是否错行、错列"
+                        "或多出了内容",
+                        row,
+                        column=index,
+                        value=text,
+                    )
+        for parsed_row in table.rows:
+            for value, _ in parsed_row.amounts.values():
+                if value is not None:
+                    self.proof["stored"] += 1
+                    self.proof["stored_sum"] += value
 
     def _read_trailer(self, table: ParsedTable, rows: list[Row]) -> None:
         """Notes (注：…, with numbered continuations) and an empty table's statement."""
@@ -339,11 +405,12 @@ class LayoutParser:
                     parse_amount(text)
             except AmountError:
                 return False
-        amounts = {}
+        amounts, sources = {}, {}
         for i, col in enumerate(spec.columns):
             value, mark = self._amount(region, row, first + i, col.header)
             if value is not None or mark:
                 amounts[col.key] = (value, mark)
+                sources[col.key] = self._where(region, row, first + i)
         self._check_extra_cells(region, row, first + len(spec.columns))
         position = len(table.rows)
         if is_total:
@@ -368,6 +435,7 @@ class LayoutParser:
                 name=name,
                 is_total=is_total,
                 amounts=amounts,
+                sources=sources,
                 location=region.location(row),
             )
         )
@@ -379,14 +447,20 @@ class LayoutParser:
         found = False
         for block in range(spec.blocks):
             base = block * spec.block_width
-            code, name = row.cell(base), row.cell(base + 1)
-            amount_index = base + 2
+            # The code fills every cell before the name: one cell (30101) or 类 | 款 (301 | 01).
+            code_cells = [row.cell(base + i) for i in range(spec.block_width - 2)]
+            code = "".join(code_cells) if all(map(str.isdigit, filter(None, code_cells))) else ""
+            code = code or code_cells[0]
+            name = row.cell(base + spec.block_width - 2)
+            amount_index = base + spec.block_width - 1
             summary = summaries.get(squash(code))
             if summary is None and not CODE_RE.match(code):
                 continue
             found = True
             value, mark = self._amount(region, row, amount_index, spec.columns[0].header)
             amounts = {spec.columns[0].key: (value, mark)} if value is not None or mark else {}
+            sources = {spec.columns[0].key: self._where(region, row, amount_index)}
+            sources = sources if amounts else {}
             side_rows = [r for r in table.rows if r.side == block]
             table.rows.append(
                 ParsedRow(
@@ -397,6 +471,7 @@ class LayoutParser:
                     is_total=summary is not None,
                     side=block,
                     amounts=amounts,
+                    sources=sources,
                     location=region.location(row),
                 )
             )
@@ -408,9 +483,24 @@ class LayoutParser:
         spec = region.spec
         found = False
         for side, panel in enumerate(spec.panels):
-            label = row.cell(panel.label_col)
-            if panel.lineno_col < 0:
-                line = panel.line_by_label(label) if label else None
+            label = row.cell(panel.label_col) if panel.label_col >= 0 else ""
+            used = self._lines_used.setdefault((id(region), side), [])
+            if panel.label_col < 0:
+                # A panel without a label column has one line: the first row whose every
+                # filled cell is an amount.
+                cells = row.cells[panel.first_amount_col :]
+                if used or not any(map(looks_like_amount, cells)):
+                    continue
+                if not all(_reads_as_amount(c) for c in cells if c):
+                    continue
+                line = panel.lines[0]
+                label = line.label
+            elif panel.lineno_col < 0:
+                line = (
+                    panel.line_by_label(label, used[-1] if used else -1, frozenset(used))
+                    if label
+                    else None
+                )
                 if line is None:
                     continue
             else:
@@ -430,13 +520,14 @@ class LayoutParser:
                     )
                     continue
             found = True
-            amounts = {}
+            used.append(line.no)
+            amounts, sources = {}, {}
             for i, col in enumerate(panel.columns):
-                value, mark = self._amount(
-                    region, row, panel.first_amount_col + i, f"{panel.title}/{col.header}"
-                )
+                index = panel.first_amount_col + i
+                value, mark = self._amount(region, row, index, f"{panel.title}/{col.header}")
                 if value is not None or mark:
                     amounts[col.key] = (value, mark)
+                    sources[col.key] = self._where(region, row, index)
             table.rows.append(
                 ParsedRow(
                     key=line.key,
@@ -446,6 +537,7 @@ class LayoutParser:
                     is_total=line.total,
                     side=side,
                     amounts=amounts,
+                    sources=sources,
                     location=region.location(row),
                 )
             )
@@ -471,6 +563,21 @@ class LayoutParser:
         return table
 
 
+def _positions_by_width(region: Region) -> TableSpec:
+    """Where the codes, the name and the amounts are, read from the printed grid's width:
+    the amount columns are the rightmost ones, the name sits just before them and the code
+    fills what is left (类 | 款 | 项 in three cells, or one cell)."""
+    spec = region.spec
+    width = max((len(row.cells) for row in region.rows if len(row.filled) > 1), default=0)
+    if spec.kind == "economic":
+        block_width = max(3, width // spec.blocks) if width else spec.block_width
+        return replace(spec, block_width=block_width)
+    first = max(width - len(spec.columns), 2)
+    return replace(
+        spec, first_amount_col=first, name_col=first - 1, code_cols=tuple(range(first - 1))
+    )
+
+
 def _reads_as_amount(text: str) -> bool:
     try:
         value, mark = parse_amount(text)
@@ -480,7 +587,9 @@ def _reads_as_amount(text: str) -> bool:
 
 
 def _is_sentence(row: Row) -> bool:
-    return len(row.filled) == 1 and len(row.filled[0][1]) >= 4
+    # A PDF's table row is part of the grid (a header cell spanning the table), never a
+    # sentence under it.
+    return len(row.filled) == 1 and len(row.filled[0][1]) >= 4 and row.boxes is None
 
 
 def _is_lanci_line(cells: list[str]) -> bool:
@@ -489,4 +598,7 @@ def _is_lanci_line(cells: list[str]) -> bool:
 
 
 def parse_sheets(sheets: list[Sheet], layout: Layout) -> ParsedDisclosure:
-    return LayoutParser(layout).parse(sheets)
+    parser = LayoutParser(layout)
+    parsed = parser.parse(sheets)
+    parsed.proof = parser.proof_report()
+    return parsed

@@ -53,11 +53,18 @@ SCAN_CHUNK = 64 * 1024
 
 @dataclass
 class Row:
-    number: int  # 1-based line (text) or row (sheet) number
+    number: int  # 1-based line (text) or row (sheet) number; in a PDF, the row on its page
     cells: list[str]
+    page: int | None = None  # a PDF's page
+    boxes: list | None = None  # a PDF's cell boxes (x0, top, x1, bottom) in points
 
     def cell(self, index: int) -> str:
         return self.cells[index] if 0 <= index < len(self.cells) else ""
+
+    def box(self, index: int) -> str:
+        if not self.boxes or not 0 <= index < len(self.boxes) or self.boxes[index] is None:
+            return ""
+        return "[" + ",".join(f"{v:.0f}" for v in self.boxes[index]) + "]"
 
     @property
     def filled(self) -> list[tuple[int, str]]:
