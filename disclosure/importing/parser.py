@@ -25,6 +25,9 @@ UNIT_RE = re.compile(r"(金额)?单位\s*[:：]\s*(万元|元|千元)")
 NOTE_RE = re.compile(r"^(注|备注)\s*[:：]")
 NOTE_CONTINUATION_RE = re.compile(r"^\d{1,2}\s*[.、．]")
 TOTAL_LABELS = {"合计", "总计"}
+EMPTY_STATEMENT_RE = re.compile(
+    r"无数据|不涉及|没有.*(收入|支出|经费)|^(注|说明)[:：].*无.*[，,]故"
+)  # a sentence saying the table is empty
 
 
 def squash(text: str) -> str:
@@ -295,14 +298,31 @@ class LayoutParser:
         self._read_trailer(table, after_grid)
         self._check_duplicate_keys(region, table)
         self._prove_nothing_lost(region, table)
+        stated_empty = [
+            line
+            for line in f"{table.statement}\n{table.notes}".split("\n")
+            if EMPTY_STATEMENT_RE.search(line)
+        ]
+        if table.has_amounts and stated_empty:
+            self.problem(
+                region,
+                f"表下说明“{stated_empty[0]}”，表中却有金额：请核对是哪一处有误",
+                region.rows[0],
+            )
         if not table.has_amounts:
             table.state = "empty"
             if not table.statement and table.notes:
                 # The national form states an empty table in a note under the header:
                 # "注：…无政府性基金预算财政拨款支出，故本表无数据。"
-                table.statement, table.notes = table.notes, ""
-            if not table.rows and not table.statement:
-                # A title with nothing under it: a cut-off file, not a published empty table.
+                notes = table.notes.split("\n")
+                said = [n for n in notes if EMPTY_STATEMENT_RE.search(n)]
+                if said:
+                    table.statement = "\n".join(said)
+                    table.notes = "\n".join(n for n in notes if n not in said)
+            printed_grid = any(row.boxes for row in region.rows)
+            if not table.rows and not table.statement and not printed_grid:
+                # A title with nothing under it: a cut-off file, not a published empty table
+                # (a PDF's blank grid is a published empty table).
                 self.problem(
                     region,
                     "找到了表名，但表中没有任何数据行，也没有空表说明：文件可能不完整",
