@@ -60,6 +60,9 @@ class ImportResult:
                 f"金额 {proof['stored']} 个，合计 {proof['stored_sum']}，"
                 f"与来源中的 {proof['source_cells']} 个（合计 {proof['source_sum']}）一致"
             )
+        if self.parsed.ignored_sheets:
+            parts.append("未读取的工作表（无表无金额）：" + "、".join(self.parsed.ignored_sheets))
+        parts += self.parsed.findings
         return "；".join(parts) + "。"
 
 
@@ -150,6 +153,7 @@ def disclosure_import(
                 "digest": digest,
                 "tables": {n: t.state for n, t in parsed.tables.items()},
                 "proof": parsed.proof,
+                "findings": parsed.findings,
             },
         )
         checks_run(disclosure=disclosure)

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from disclosure.importing.errors import Location
 
-NOT_CONTENT = frozenset({"location", "sources", "proof"})  # kept out of as_data and the digest
+# Kept out of as_data and the digest: where things were, and what reading noticed.
+NOT_CONTENT = frozenset({"location", "sources", "proof", "findings", "ignored_sheets"})
 
 Cell = tuple[Decimal | None, str]  # (value, mark): (None, "—") is a printed dash
 
@@ -144,6 +145,10 @@ class ParsedDisclosure:
     department_name: str = ""
     # The count-and-sum proof of the import (see parser._prove_nothing_lost); not content.
     proof: dict = field(default_factory=dict, compare=False)
+    # What reading noticed without refusing (a 行次 that disagrees with its label); not content.
+    findings: list[str] = field(default_factory=list, compare=False)
+    # Sheets with no table and no amount (cover, 目录, notes), listed in the import result.
+    ignored_sheets: list[str] = field(default_factory=list, compare=False)
 
     def as_data(self) -> dict:
         """Everything the file says, as plain data (locations left out)."""

@@ -15,7 +15,7 @@ from decimal import Decimal
 from disclosure.importing.errors import ImportRejected, Location, Problem
 from disclosure.importing.parsed import ParsedDisclosure, ParsedRow, ParsedTable
 from disclosure.importing.sources import Row, Sheet
-from disclosure.layouts import Layout, TableSpec
+from disclosure.layouts import Layout, TableSpec, label_key
 from disclosure.money import AmountError, looks_like_amount, parse_amount
 
 YEAR_PREFIX_RE = re.compile(r"^\d{4}\s*年度?")
@@ -67,6 +67,8 @@ class LayoutParser:
         self._code_context: dict[int, list[str]] = {}
         self._lines_used: dict[tuple[int, int], list[int]] = {}
         self.problems: list[Problem] = []
+        self.findings: list[str] = []  # what the checks should look at; not a refusal
+        self.ignored_sheets: list[str] = []  # covers, 目录, sheets of notes
         # Every source cell an amount was read from: (id of the row, cell index). The proof
         # compares them with every amount-looking cell of the table's rows.
         self._taken: set[tuple[int, int]] = set()
@@ -108,13 +110,31 @@ class LayoutParser:
     def find_regions(self, sheets: list[Sheet]) -> list[Region]:
         regions: list[Region] = []
         for sheet in sheets:
+            if sheet.name and _is_contents(sheet):
+                self.ignored_sheets.append(sheet.name)  # a 目录 lists tables, it is none
+                continue
             anchors = self._anchors(sheet)
             if not anchors:
                 if any(not row.is_blank for row in sheet.rows) and sheet.name:
+                    figure = next(
+                        (
+                            (row, index, text)
+                            for row in sheet.rows
+                            for index, text in enumerate(row.cells)
+                            if looks_like_amount(text)
+                        ),
+                        None,
+                    )
+                    if figure is None:
+                        # A cover or a sheet of notes: nothing to read, nothing lost.
+                        self.ignored_sheets.append(sheet.name)
+                        continue
+                    row, index, text = figure
                     self.problems.append(
                         Problem(
-                            "找不到表名或“公开NN表”标记，无法判断这是哪张表",
-                            location=Location(sheet.name),
+                            "找不到表名或“公开NN表”标记，无法判断这是哪张表，而这张工作表中有金额",
+                            location=Location(sheet.name, row.number, index),
+                            value=text,
                         )
                     )
                 continue
@@ -527,17 +547,8 @@ class LayoutParser:
                 lineno_text = row.cell(panel.lineno_col)
                 if "栏次" in squash(label) or "栏次" in squash(lineno_text):
                     continue
-                if not lineno_text.isdigit():
-                    continue
-                line = panel.line(int(lineno_text))
+                line = self._line_by_label_or_number(region, panel, row, label, used)
                 if line is None:
-                    self.problem(
-                        region,
-                        f"行次 {lineno_text} 不在表式的“{panel.title or '本表'}”栏中",
-                        row,
-                        column=panel.lineno_col,
-                        value=lineno_text,
-                    )
                     continue
             found = True
             used.append(line.no)
@@ -566,6 +577,41 @@ class LayoutParser:
             self._check_extra_cells(region, row, last.first_amount_col + len(last.columns))
         return found
 
+    def _line_by_label_or_number(self, region, panel, row: Row, label: str, used: list[int]):
+        """The line a row prints: its label decides (numbering and spacing aside); the 行次
+        is optional and a 行次 that disagrees with the declaration is a finding, never a
+        reason to put the amounts on another line. A row without a known label (a blank
+        line, a label the layout does not print) is placed by its 行次."""
+        lineno_text = row.cell(panel.lineno_col)
+        by_label = (
+            panel.line_by_label(label, used[-1] if used else -1, frozenset(used)) if label else None
+        )
+        by_number = panel.line(int(lineno_text)) if lineno_text.isdigit() else None
+        where = region.location(row, panel.lineno_col).describe()
+        if by_label is not None:
+            if lineno_text and (by_number is None or by_number.no != by_label.no):
+                self.findings.append(
+                    f"{region.spec.label} {where}：“{label}”印的行次是 {lineno_text}，"
+                    f"表式中它是第 {by_label.no} 行；已按项目名称存放"
+                )
+            return by_label
+        if by_number is not None:
+            if label and by_number.label and label_key(label) != label_key(by_number.label):
+                self.findings.append(
+                    f"{region.spec.label} {where}：行次 {lineno_text} 在表式中是"
+                    f"“{by_number.label}”，这里印的是“{label}”"
+                )
+            return by_number
+        if lineno_text.isdigit():
+            self.problem(
+                region,
+                f"行次 {lineno_text} 不在表式的“{panel.title or '本表'}”栏中",
+                row,
+                column=panel.lineno_col,
+                value=lineno_text,
+            )
+        return None
+
     # ---------------------------------------------------------------- text tables
     def parse_text_table(self, region: Region) -> ParsedTable:
         table = ParsedTable(region.spec.number, location=region.location(region.rows[0]))
@@ -581,6 +627,14 @@ class LayoutParser:
                     if dept and not table.printed_department:
                         table.printed_department = self.mark_re.sub("", dept.group(2)).strip()
         return table
+
+
+def _is_contents(sheet: Sheet) -> bool:
+    """A 目录 sheet: so named, or headed 目录 in its first filled cell."""
+    if "目录" in squash(sheet.name):
+        return True
+    first = next((row.filled[0][1] for row in sheet.rows if row.filled), "")
+    return squash(first) == "目录"
 
 
 def _positions_by_width(region: Region) -> TableSpec:
@@ -621,4 +675,6 @@ def parse_sheets(sheets: list[Sheet], layout: Layout) -> ParsedDisclosure:
     parser = LayoutParser(layout)
     parsed = parser.parse(sheets)
     parsed.proof = parser.proof_report()
+    parsed.findings = parser.findings
+    parsed.ignored_sheets = parser.ignored_sheets
     return parsed
