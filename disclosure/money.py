@@ -47,6 +47,7 @@ def parse_amount(text: str) -> tuple[Decimal | None, str]:
         return None, ""
     if raw in DASHES:
         return None, raw
+    raw = unicodedata.normalize("NFKC", raw)  # full-width digits, commas, points, brackets
     negative = False
     if raw.startswith("(") and raw.endswith(")"):
         negative, raw = True, raw[1:-1]
@@ -133,9 +134,10 @@ def format_amount(value: Decimal | None, *, places: int = 2) -> str:
 
 def parse_decimal(text: str) -> Decimal | None:
     """A score, weight or rate ("10", "100.00", "98.9%"); None when the cell is not one."""
-    raw = text.strip().rstrip("%％").replace(",", "")
+    raw = text.strip().rstrip("%％")
     if not raw or raw in DASHES:
         return None
+    raw = unicodedata.normalize("NFKC", raw).replace(",", "")
     try:
         value = Decimal(raw)
     except InvalidOperation:

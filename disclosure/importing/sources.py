@@ -35,6 +35,7 @@ OTHER_BINARIES = (
     (b"7z\xbc\xaf\x27\x1c", "7z 压缩文件"),
     (b"{\\rtf", "RTF 文档"),
 )
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 MARKUP_STARTS = ("<html", "<!doctype", "<?xml", "<table", "<head", "<body")
 
 # A department's workbook inflates to a few hundred kilobytes; refuse far more before
@@ -115,6 +116,8 @@ def detect_format(data: bytes) -> str:
             raise ImportRejected.single(
                 f"这是{name}，不是 XLSX、CSV 或文本文件；请上传表格文件本身。"
             )
+    if data.startswith(UTF16_BOMS):
+        return "text"  # Excel's "Unicode 文本" is UTF-16 with a byte-order mark
     if b"\x00" in data[:4096]:
         raise ImportRejected.single("无法识别的文件类型：只接受 XLSX、CSV 或文本文件。")
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -127,6 +130,11 @@ def detect_format(data: bytes) -> str:
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportRejected.single("UTF-16 文本文件已损坏，无法读取。") from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -171,6 +179,11 @@ def read_text(data: bytes) -> list[Sheet]:
     # the file is read as CSV (amounts with thousands separators are then quoted).
     if any("\t" in line for line in lines):
         cells: Iterable[list[str]] = (line.split("\t") for line in lines)
+    elif _semicolon_separated(lines):
+        raise ImportRejected.single(
+            "这是以分号（;）分隔的 CSV 文件；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
+            "或制表符分隔的文本后再上传。"
+        )
     else:
         cells = csv.reader(io.StringIO(text))
     try:
@@ -178,6 +191,20 @@ def read_text(data: bytes) -> list[Sheet]:
     except csv.Error as exc:
         raise ImportRejected.single(f"CSV 格式错误：{exc}") from None
     return [Sheet("", rows)]
+
+
+def _semicolon_separated(lines: list[str]) -> bool:
+    """A CSV written with semicolons (as Excel does in some locales): most lines with a
+    semicolon and no comma outside the amounts."""
+    sample = [line for line in lines[:50] if line.strip()]
+    with_semicolons = [line for line in sample if line.count(";") >= 1]
+    return (
+        bool(sample)
+        and len(with_semicolons) * 2 > len(sample)
+        and not any(
+            "," in line.replace(";", "").split('"')[0] and ";" not in line for line in sample
+        )
+    )
 
 
 def _zip_problem(archive: zipfile.ZipFile) -> str:
@@ -232,15 +259,39 @@ def _scan_parts(archive: zipfile.ZipFile) -> str:
     with too many rows or a workbook with too many cells is refused before openpyxl opens
     it. Returns the problem, or "" when the workbook is within bounds."""
     cells = 0
+    uncached: list[str] = []  # "sheet part!B5": formulas Excel never calculated
+    current: dict = {}  # the cell being read
     for info in archive.infolist():
         if not info.filename.lower().endswith((".xml", ".rels")):
             continue
         rows = 0
         parser = xml.parsers.expat.ParserCreate()
+        current.clear()
+
+        def end(name, part=info.filename):
+            local = name.rsplit(":", 1)[-1]
+            if local == "c" and current.get("formula") and not current.get("value"):
+                uncached.append(f"{part.rsplit('/', 1)[-1]}!{current.get('ref', '?')}")
+            elif local in {"f", "v", "is"}:
+                current["in"] = ""
+
+        def text(data):
+            if current.get("in") == "v" and data.strip():
+                current["value"] = True
 
         def start(name, attrs):
             nonlocal rows, cells
             local = name.rsplit(":", 1)[-1]
+            if local == "c":
+                current.clear()
+                current["ref"] = attrs.get("r", "")
+                current["inline"] = attrs.get("t") == "inlineStr"
+            elif local == "f":
+                current["formula"] = True
+            elif local == "v":
+                current["in"] = "v"
+            elif local == "is":
+                current["value"] = True
             if local == "row":
                 rows += 1
                 if rows > MAX_ROWS_PER_SHEET:
@@ -259,6 +310,8 @@ def _scan_parts(archive: zipfile.ZipFile) -> str:
             raise _Refused("工作簿的 XML 中含有 DTD（实体声明），正常的 XLSX 不会有；已拒绝。")
 
         parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = text
         parser.StartDoctypeDeclHandler = doctype
         parser.EntityDeclHandler = doctype
         try:
@@ -270,6 +323,12 @@ def _scan_parts(archive: zipfile.ZipFile) -> str:
             return str(refused)
         except (xml.parsers.expat.ExpatError, zipfile.BadZipFile, EOFError, ValueError):
             return f"XLSX 文件已损坏：部件“{info.filename}”无法读取。"
+    if uncached:
+        shown = "、".join(uncached[:10]) + ("……" if len(uncached) > 10 else "")
+        return (
+            f"工作簿中有 {len(uncached)} 个公式单元格没有计算结果（{shown}），"
+            "读不出它们显示的数字：请在 Excel 中打开并保存后再上传。"
+        )
     return ""
 
 
