@@ -102,6 +102,7 @@ def main() -> None:
 def stages(full_import, ref: float, repeat: int) -> None:
     """Time each stage of `disclosure_import` by wrapping the functions it calls."""
     from disclosure import services
+    from disclosure.importing import reader
     from disclosure.importing.parsed import ParsedDisclosure
 
     spent: dict[str, list[float]] = {}
@@ -118,8 +119,8 @@ def stages(full_import, ref: float, repeat: int) -> None:
 
         setattr(owner, name, timed_call)
 
-    timer(services, "read_sheets", "read the file (openpyxl and the importer's limits)")
-    timer(services, "parse_sheets", "find and parse the tables")
+    timer(reader, "read_sheets", "read the file (openpyxl and the importer's limits)")
+    timer(reader, "parse_sheets", "find and parse the tables")
     timer(ParsedDisclosure, "digest", "content digest")
     timer(services, "_write_content", "write tables, rows, amounts, texts")
     timer(services, "checks_run", "run and store the checks")

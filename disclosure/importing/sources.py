@@ -310,8 +310,11 @@ def _scan_parts(archive: zipfile.ZipFile) -> str:
             raise _Refused("工作簿的 XML 中含有 DTD（实体声明），正常的 XLSX 不会有；已拒绝。")
 
         parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        parser.CharacterDataHandler = text
+        if info.filename.startswith("xl/worksheets/"):
+            # Only worksheets hold formulas; the shared strings are the largest part and
+            # need no character handler.
+            parser.EndElementHandler = end
+            parser.CharacterDataHandler = text
         parser.StartDoctypeDeclHandler = doctype
         parser.EntityDeclHandler = doctype
         try:
