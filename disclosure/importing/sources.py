@@ -50,6 +50,7 @@ MAX_ROWS_TOTAL = 60_000
 MAX_COLUMNS = 200
 MAX_CELLS = 1_000_000  # in the whole workbook; a department's has a few tens of thousands
 SCAN_CHUNK = 64 * 1024
+FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ")  # <f> or a prefixed <x:f>
 
 
 @dataclass
@@ -250,6 +251,47 @@ class _Refused(Exception):
     pass
 
 
+def _uncached_formulas(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[str]:
+    """ "sheet1.xml!B5" for each formula cell of a worksheet part with no cached value: a
+    workbook written by a program and never opened in Excel, whose figures nobody saw."""
+    found: list[str] = []
+    cell: dict = {}
+    part = info.filename.rsplit("/", 1)[-1]
+
+    def start(name, attrs):
+        local = name.rsplit(":", 1)[-1]
+        if local == "c":
+            cell.clear()
+            cell["ref"] = attrs.get("r", "?")
+        elif local == "f":
+            cell["formula"] = True
+        elif local == "v":
+            cell["in_value"] = True
+        elif local == "is":
+            cell["value"] = True
+
+    def end(name):
+        local = name.rsplit(":", 1)[-1]
+        if local == "c" and cell.get("formula") and not cell.get("value"):
+            found.append(f"{part}!{cell['ref']}")
+        elif local == "v":
+            cell["in_value"] = False
+
+    def text(data):
+        if cell.get("in_value") and data.strip():
+            cell["value"] = True
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    with archive.open(info) as stream:
+        while chunk := stream.read(SCAN_CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    return found
+
+
 def _scan_parts(archive: zipfile.ZipFile) -> str:
     """Count rows and cells in every XML part with a streaming parser that builds nothing.
 
@@ -259,39 +301,16 @@ def _scan_parts(archive: zipfile.ZipFile) -> str:
     with too many rows or a workbook with too many cells is refused before openpyxl opens
     it. Returns the problem, or "" when the workbook is within bounds."""
     cells = 0
-    uncached: list[str] = []  # "sheet part!B5": formulas Excel never calculated
-    current: dict = {}  # the cell being read
+    with_formulas: list[zipfile.ZipInfo] = []
     for info in archive.infolist():
         if not info.filename.lower().endswith((".xml", ".rels")):
             continue
         rows = 0
         parser = xml.parsers.expat.ParserCreate()
-        current.clear()
-
-        def end(name, part=info.filename):
-            local = name.rsplit(":", 1)[-1]
-            if local == "c" and current.get("formula") and not current.get("value"):
-                uncached.append(f"{part.rsplit('/', 1)[-1]}!{current.get('ref', '?')}")
-            elif local in {"f", "v", "is"}:
-                current["in"] = ""
-
-        def text(data):
-            if current.get("in") == "v" and data.strip():
-                current["value"] = True
 
         def start(name, attrs):
             nonlocal rows, cells
             local = name.rsplit(":", 1)[-1]
-            if local == "c":
-                current.clear()
-                current["ref"] = attrs.get("r", "")
-                current["inline"] = attrs.get("t") == "inlineStr"
-            elif local == "f":
-                current["formula"] = True
-            elif local == "v":
-                current["in"] = "v"
-            elif local == "is":
-                current["value"] = True
             if local == "row":
                 rows += 1
                 if rows > MAX_ROWS_PER_SHEET:
@@ -310,22 +329,26 @@ def _scan_parts(archive: zipfile.ZipFile) -> str:
             raise _Refused("工作簿的 XML 中含有 DTD（实体声明），正常的 XLSX 不会有；已拒绝。")
 
         parser.StartElementHandler = start
-        if info.filename.startswith("xl/worksheets/"):
-            # Only worksheets hold formulas; the shared strings are the largest part and
-            # need no character handler.
-            parser.EndElementHandler = end
-            parser.CharacterDataHandler = text
         parser.StartDoctypeDeclHandler = doctype
         parser.EntityDeclHandler = doctype
+        is_sheet, has_formula, tail = info.filename.startswith("xl/worksheets/"), False, b""
         try:
             with archive.open(info) as stream:
                 while chunk := stream.read(SCAN_CHUNK):
+                    if is_sheet and not has_formula:
+                        # A byte search, not a handler per cell: most sheets have none.
+                        edge = tail + chunk[:8]
+                        has_formula = any(t in chunk or t in edge for t in FORMULA_TAGS)
+                        tail = chunk[-8:]
                     parser.Parse(chunk, False)
                 parser.Parse(b"", True)
         except _Refused as refused:
             return str(refused)
         except (xml.parsers.expat.ExpatError, zipfile.BadZipFile, EOFError, ValueError):
             return f"XLSX 文件已损坏：部件“{info.filename}”无法读取。"
+        if has_formula:
+            with_formulas.append(info)
+    uncached = [ref for info in with_formulas for ref in _uncached_formulas(archive, info)]
     if uncached:
         shown = "、".join(uncached[:10]) + ("……" if len(uncached) > 10 else "")
         return (
