@@ -104,7 +104,7 @@ def main() -> None:
 def stages(full_import, ref: float, repeat: int) -> None:
     """Time each stage of `workbook_import` by wrapping the functions it calls."""
     from disclosure.content import DisclosureContent
-    from disclosure.importing import services
+    from disclosure.importing import reader, services
 
     spent: dict[str, list[float]] = {}
 
@@ -120,8 +120,8 @@ def stages(full_import, ref: float, repeat: int) -> None:
 
         setattr(owner, name, timed_call)
 
-    timer(services, "read_sheets", "read the file (openpyxl and the importer's limits)")
-    timer(services, "parse_sheets", "find and parse the tables")
+    timer(reader, "read_sheets", "read the file (openpyxl and the importer's limits)")
+    timer(reader, "parse_sheets", "find and parse the tables")
     timer(DisclosureContent, "digest", "content digest")
     timer(services, "content_write", "write tables, rows, amounts, texts")
     timer(services, "checks_run", "run and store the checks")

@@ -73,6 +73,21 @@ def _table(tables, number: str):
     return next((t for t in tables if t.spec.number == number), None)
 
 
+def _table_by_role(disclosure, tables, role: str):
+    """The table that plays a role (spend, basic_economic …) in the disclosure's layout:
+    found by the layout's declaration, never by a number."""
+    from disclosure.checks.meanings import resolve_roles
+
+    number = resolve_roles(disclosure.layout_spec).get(role)
+    return _table(tables, number) if number else None
+
+
+def _figure_unit(disclosure, key: str) -> str:
+    """The unit the figure's table prints (元 or 万元)."""
+    figure = disclosure.layout_spec.figures.get(key)
+    return disclosure.layout_spec.table(figure.table).unit if figure else "元"
+
+
 def _row_value(view, row_key: str, column: str) -> Decimal | None:
     record = view.record if view is not None else None
     if record is None:
@@ -94,7 +109,7 @@ def figure_values(disclosure, tables) -> dict[str, Decimal | None]:
 
 
 def expenditure_by_class(disclosure, tables) -> Chart | None:
-    view = _table(tables, "03")
+    view = _table_by_role(disclosure, tables, "spend")
     if view is None or view.record is None or view.spec.kind != "codes":
         return None
     total_col = view.spec.columns[0].key
@@ -113,6 +128,7 @@ def expenditure_by_class(disclosure, tables) -> Chart | None:
         "by-class",
         _("支出按功能分类（类）"),
         bars,
+        unit=view.spec.unit,
         note=_("数据来自%(table)s“%(title)s”各类的本年支出合计。")
         % {"table": view.spec.label, "title": view.spec.display_title()},
     )
@@ -131,12 +147,17 @@ def basic_vs_project(disclosure, values) -> Chart | None:
     bars = _figure_bars(disclosure, values, ["spend_basic", "spend_project"])
     if len(bars) < 2:
         return None
-    return bar_chart("basic-project", _("基本支出与项目支出"), bars)
+    return bar_chart(
+        "basic-project",
+        _("基本支出与项目支出"),
+        bars,
+        unit=_figure_unit(disclosure, "spend_basic"),
+    )
 
 
 def personnel_vs_public(disclosure, tables, values) -> Chart | None:
     bars = _figure_bars(disclosure, values, ["personnel", "public_costs"])
-    view = _table(tables, "06")
+    view = _table_by_role(disclosure, tables, "basic_economic")
     items = []
     if view is not None and view.record is not None and view.spec.kind == "economic":
         for row in view.record.rows.all():
@@ -152,6 +173,7 @@ def personnel_vs_public(disclosure, tables, values) -> Chart | None:
         "personnel-public",
         _("人员经费、公用经费与最大的商品和服务支出（302）"),
         bars,
+        unit=_figure_unit(disclosure, "personnel"),
         note=_("基本支出按经济分类；302 各款取金额最大的 8 项。"),
     )
 
@@ -200,7 +222,9 @@ def totals_across_years(history: list[tuple[int, dict]], disclosure) -> Chart | 
                 bars.append(Bar(f"{year} {figures[key].display_label()}", values[key], PALETTE[i]))
     if not bars:
         return None
-    return bar_chart("years", _("历年收支总额"), bars)
+    return bar_chart(
+        "years", _("历年收支总额"), bars, unit=_figure_unit(disclosure, "income_total")
+    )
 
 
 def charts_for_disclosure(disclosure, tables, history=None) -> list[Chart]:

@@ -34,6 +34,9 @@ from disclosure.models import (
 )
 from disclosure.money import CENT
 
+# Kept out of as_data and the digest: where things were, and what reading noticed.
+NOT_CONTENT = frozenset({"location", "sources", "proof", "findings", "ignored_sheets"})
+
 Cell = tuple[Decimal | None, str]  # (value, mark): (None, "—") is a printed dash
 
 
@@ -47,6 +50,9 @@ class ParsedRow:
     is_total: bool = False
     side: int = 0
     amounts: dict[str, Cell] = field(default_factory=dict)
+    # column key → where its amount was printed ("第 8 页第 5 行第 E 列 [x0,top,x1,bottom]");
+    # provenance, not content: left out of the digest.
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
     location: Location = field(default=Location(), compare=False)
 
 
@@ -164,6 +170,12 @@ class DisclosureContent:
     overall: ParsedOverall | None = None
     projects: list[ParsedProject] = field(default_factory=list)
     department_name: str = ""
+    # The count-and-sum proof of the import (see parser._prove_nothing_lost); not content.
+    proof: dict = field(default_factory=dict, compare=False)
+    # What reading noticed without refusing (a 行次 that disagrees with its label); not content.
+    findings: list[str] = field(default_factory=list, compare=False)
+    # Sheets with no table and no amount (cover, 目录, notes), listed in the import result.
+    ignored_sheets: list[str] = field(default_factory=list, compare=False)
 
     def as_data(self) -> dict:
         """Everything the document says, as plain data: locations and the department's
@@ -173,7 +185,7 @@ class DisclosureContent:
             if isinstance(obj, Decimal):
                 return str(obj.quantize(CENT))
             if isinstance(obj, dict):
-                return {k: plain(v) for k, v in obj.items() if k not in {"location"}}
+                return {k: plain(v) for k, v in obj.items() if k not in NOT_CONTENT}
             if isinstance(obj, list | tuple):
                 return [plain(v) for v in obj]
             return obj
@@ -247,7 +259,7 @@ def content_write(entries: list[tuple[Disclosure, DisclosureContent]]) -> None:
         ],
         batch_size=BATCH,
     )
-    row_objects, row_cells = [], []
+    row_objects, row_cells, row_sources = [], [], []
     for table, (_d, parsed) in zip(tables, pairs, strict=True):
         for r in parsed.rows:
             row_objects.append(
@@ -264,11 +276,14 @@ def content_write(entries: list[tuple[Disclosure, DisclosureContent]]) -> None:
                 )
             )
             row_cells.append(r.amounts)
+            row_sources.append(r.sources)
     rows = TableRow.objects.bulk_create(row_objects, batch_size=BATCH)
     Amount.objects.bulk_create(
         [
-            Amount(row=row, column=column, value=value, mark=mark)
-            for row, cells in zip(rows, row_cells, strict=True)
+            _fit(Amount, row=row, column=column, value=value, mark=mark, source=where.get(column))
+            if column in where
+            else Amount(row=row, column=column, value=value, mark=mark)
+            for row, cells, where in zip(rows, row_cells, row_sources, strict=True)
             for column, (value, mark) in cells.items()
         ],
         batch_size=BATCH,
@@ -372,6 +387,7 @@ def content_read(disclosure: Disclosure) -> DisclosureContent:
                 is_total=r.is_total,
                 side=r.side,
                 amounts={a.column: (a.value, a.mark) for a in r.amounts.all()},
+                sources={a.column: a.source for a in r.amounts.all() if a.source},
             )
             for r in sorted(t.rows.all(), key=lambda r: (r.side, r.position))
         ]

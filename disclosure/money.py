@@ -7,6 +7,7 @@ is presented in another unit (万元); stored values are what the document print
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -46,6 +47,7 @@ def parse_amount(text: str) -> tuple[Decimal | None, str]:
         return None, ""
     if raw in DASHES:
         return None, raw
+    raw = unicodedata.normalize("NFKC", raw)  # full-width digits, commas, points, brackets
     negative = False
     if raw.startswith("(") and raw.endswith(")"):
         negative, raw = True, raw[1:-1]
@@ -60,6 +62,21 @@ def parse_amount(text: str) -> tuple[Decimal | None, str]:
         raise AmountError(f"“{text.strip()}”超过两位小数")
     value = value.quantize(CENT)
     return (-value if negative else value), ""
+
+
+_AMOUNT_LOOK = re.compile(r"^[+-]?((\d{1,3}(,\d{3})+)(\.\d+)?|\d+\.\d+)$")
+
+
+def looks_like_amount(text: str) -> bool:
+    """A cell a reader takes for an amount: digits with decimals or thousands separators
+    ("2,940.05", "0.95", "1,200"), full-width forms too. Bare integers are left out: they
+    are codes, 行次 and 栏次 as often as amounts, and count only where a column reads them."""
+    if not text or len(text) > 40:
+        return False
+    raw = unicodedata.normalize("NFKC", text).replace(" ", "").replace("，", ",")
+    if raw.startswith("(") and raw.endswith(")"):
+        raw = raw[1:-1]
+    return bool(_AMOUNT_LOOK.match(raw))
 
 
 def is_number(text: str) -> bool:
@@ -117,9 +134,10 @@ def format_amount(value: Decimal | None, *, places: int = 2) -> str:
 
 def parse_decimal(text: str) -> Decimal | None:
     """A score, weight or rate ("10", "100.00", "98.9%"); None when the cell is not one."""
-    raw = text.strip().rstrip("%％").replace(",", "")
+    raw = text.strip().rstrip("%％")
     if not raw or raw in DASHES:
         return None
+    raw = unicodedata.normalize("NFKC", raw).replace(",", "")
     try:
         value = Decimal(raw)
     except InvalidOperation:

@@ -85,7 +85,10 @@ def test_the_national_layout_gets_the_generic_rules_for_free():
     assert outcome(report, "inside.hierarchy").status == "passed"
     assert outcome(report, "catalogue.code_format").status == "passed"
     sangong = found(report, "inside.columns", "公开07", "金额")
-    assert (sangong.column, amounts(sangong)) == ("决算数/合计", ("10.00", "10.25", "0.25"))
+    assert (sangong.column, amounts(sangong)) == (
+        "财政拨款“三公”经费/合计/决算数",
+        ("10.00", "10.25", "0.25"),
+    )
     assert sangong.unit == "万元"
     assert "为 10.25 万元，而因公出国（境）费、小计、公务接待费之和为 10.00 万元" in sangong.message
 

@@ -25,11 +25,28 @@ def test_import_disclosure_command_fails_cleanly_on_bad_input(tmp_path):
     bad.write_text("收入决算表\n公开02表\n201\t一般公共服务支出\t\t\t12,3a\n", encoding="utf-8")
     with pytest.raises(CommandError) as info:
         call_command(
-            "import_disclosure", str(bad), department="x-dept", year=2021, department_name="某部门"
+            "import_disclosure",
+            str(bad),
+            department="x-dept",
+            year=2021,
+            department_name="某部门",
+            layout="yunnan-2021",
         )
     message = str(info.value)
     assert "数据库未作任何改动" in message
     assert "公开02 第 3 行第 E 列（本年收入合计）：“12,3a”" in message
+    assert not Disclosure.objects.exists()
+
+
+def test_import_disclosure_without_a_layout_names_the_candidates_of_an_ambiguous_file(tmp_path):
+    # 收入决算表 is 公开02 in both layouts: nothing in the file tells them apart.
+    bad = tmp_path / "bad.txt"
+    bad.write_text("收入决算表\n公开02表\n合计\t\t12.30\n", encoding="utf-8")
+    with pytest.raises(CommandError) as info:
+        call_command("import_disclosure", str(bad), department="x-dept", year=2021)
+    message = str(info.value)
+    assert "无法判断文件的表式" in message
+    assert "（yunnan-2021）" in message and "（national-2024）" in message
     assert not Disclosure.objects.exists()
 
 

@@ -82,7 +82,7 @@ def test_a_value_outside_the_layout_columns_is_refused(seed_text):
     [
         (b"", "文件是空的"),
         (b"   \n\n", "文件是空的"),
-        (b"%PDF-1.7\n...", "这是 PDF 文件"),
+        (b"%PDF-1.7\n...", "PDF 文件已损坏"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "旧版 Excel"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "无法识别的文件类型"),
         ("随便一段文字\n没有任何表\n".encode(), "找不到任何公开表"),

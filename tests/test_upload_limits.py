@@ -125,7 +125,7 @@ def test_the_size_limit_is_a_setting(signed_in, settings, seed_bytes):
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [
-        ("决算.xlsx", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj", "这是 PDF 文件"),
+        ("决算.xlsx", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj", "PDF 文件已损坏"),
         ("决算.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "无法识别的文件类型"),
         ("决算.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "旧版 Excel（.xls）"),
         ("决算.xls", "<html><body><table><tr><td>收入决算表".encode(), "网页（HTML）"),

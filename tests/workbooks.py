@@ -112,7 +112,8 @@ def _merge_runs(ws, row: int, cells: list[str]) -> None:
 
 
 def national_workbook(section: str = "1234.56", hospitality: float = 3.25) -> bytes:
-    """A national-2024 workbook: codes in three columns, amounts in 万元, 公开07 without 行次."""
+    """A national-2024 workbook: codes in three columns, amounts in 万元, 表7 as printed
+    (预算数 and 决算数 alternating under each item, no label column)."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "表5"
@@ -130,11 +131,24 @@ def national_workbook(section: str = "1234.56", hospitality: float = 3.25) -> by
     ]:
         ws.append(row)
     ws2 = book.create_sheet("三公")
+    budget = [12.5, 0, 8.5, 0, 8.5, 4.0]
+    actual = [10.25, 0, 7.0, 0, 7.0, hospitality]
     for row in [
-        ["一般公共预算财政拨款“三公”经费支出决算表"],
+        ["财政拨款“三公”经费支出决算表"],
         ["单位：万元"],
-        [None, "预算数", None, None, None, None, None, "决算数"],
-        ["金额", 12.5, 0, 8.5, 0, 8.5, 4.0, 10.25, 0, 7.0, 0, 7.0, hospitality],
+        ["财政拨款“三公”经费"],
+        [
+            "合计",
+            None,
+            "因公出国（境）费",
+            None,
+            "公务用车购置及运行维护费",
+            *[None] * 5,
+            "公务接待费",
+        ],
+        [None, None, None, None, "小计", None, "公务用车购置费", None, "公务用车运行维护费"],
+        ["预算数", "决算数"] * 6,
+        [value for pair in zip(budget, actual, strict=True) for value in pair],
     ]:
         ws2.append(row)
     out = io.BytesIO()

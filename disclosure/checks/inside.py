@@ -154,7 +154,7 @@ def columns(ctx, out):
         if not (table.present and table.spec.is_amount_table):
             continue
         for cols, rows in column_sets(table):
-            labels = {c.key: c.label for c in cols}
+            labels = {c.key: c.name or c.label for c in cols}
             for col in cols:
                 if not col.sum_of:
                     continue
@@ -190,7 +190,7 @@ def part_of(ctx, out):
         if not (table.present and table.spec.is_amount_table):
             continue
         for cols, rows in column_sets(table):
-            labels = {c.key: c.label for c in cols}
+            labels = {c.key: c.name or c.label for c in cols}
             for col in cols:
                 if not col.part_of:
                     continue

@@ -22,9 +22,12 @@ class Location:
     sheet: str = ""
     row: int | None = None  # 1-based: the line of a text file, the row of a sheet
     column: int | None = None  # 0-based cell index
+    page: int | None = None  # a PDF's page (1-based); `row` then counts rows on that page
 
     def describe(self) -> str:
         parts = []
+        if self.page is not None:
+            parts.append(f"第 {self.page} 页")
         if self.sheet:
             parts.append(f"工作表“{self.sheet}”")
         if self.row is not None:

@@ -9,13 +9,14 @@ that is not a number, a cell outside the layout's columns, a file with no table 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from disclosure.content import DisclosureContent, ParsedRow, ParsedTable
 from disclosure.importing.errors import ImportRejected, Location, Problem
 from disclosure.importing.sources import Row, Sheet
-from disclosure.layouts import Layout, TableSpec, squash
-from disclosure.money import AmountError, parse_amount
+from disclosure.layouts import Layout, TableSpec, label_key, squash
+from disclosure.money import AmountError, looks_like_amount, parse_amount
 
 YEAR_PREFIX_RE = re.compile(r"^\d{4}\s*年度?")
 CODE_RE = re.compile(r"^\d{2,9}$")
@@ -24,6 +25,9 @@ UNIT_RE = re.compile(r"(金额)?单位\s*[:：]\s*(万元|元|千元)")
 NOTE_RE = re.compile(r"^(注|备注)\s*[:：]")
 NOTE_CONTINUATION_RE = re.compile(r"^\d{1,2}\s*[.、．]")
 TOTAL_LABELS = {"合计", "总计"}
+EMPTY_STATEMENT_RE = re.compile(
+    r"无数据|不涉及|没有.*(收入|支出|经费)|^(注|说明)[:：].*无.*[，,]故"
+)  # a sentence saying the table is empty
 
 
 def title_key(text: str) -> str:
@@ -46,7 +50,8 @@ class Region:
         return self.sheet.rows[self.start : self.end]
 
     def location(self, row: Row | None = None, column: int | None = None) -> Location:
-        return Location(self.sheet.name, row.number if row else None, column)
+        page = row.page if row else None
+        return Location(self.sheet.name, row.number if row else None, column, page=page)
 
 
 class LayoutParser:
@@ -55,7 +60,19 @@ class LayoutParser:
         self.titles = {title_key(t.title): t for t in layout.tables}
         self.mark_re = layout.mark_re
         self._code_context: dict[int, list[str]] = {}
+        self._lines_used: dict[tuple[int, int], list[int]] = {}
         self.problems: list[Problem] = []
+        self.findings: list[str] = []  # what the checks should look at; not a refusal
+        self.ignored_sheets: list[str] = []  # covers, 目录, sheets of notes
+        # Every source cell an amount was read from: (id of the row, cell index). The proof
+        # compares them with every amount-looking cell of the table's rows.
+        self._taken: set[tuple[int, int]] = set()
+        self.proof = {
+            "source_cells": 0,
+            "source_sum": Decimal(0),
+            "stored": 0,
+            "stored_sum": Decimal(0),
+        }
 
     # ---------------------------------------------------------------- finding tables
     def _anchors(self, sheet: Sheet) -> list[tuple[int, str, str]]:
@@ -88,13 +105,31 @@ class LayoutParser:
     def find_regions(self, sheets: list[Sheet]) -> list[Region]:
         regions: list[Region] = []
         for sheet in sheets:
+            if sheet.name and _is_contents(sheet):
+                self.ignored_sheets.append(sheet.name)  # a 目录 lists tables, it is none
+                continue
             anchors = self._anchors(sheet)
             if not anchors:
                 if any(not row.is_blank for row in sheet.rows) and sheet.name:
+                    figure = next(
+                        (
+                            (row, index, text)
+                            for row in sheet.rows
+                            for index, text in enumerate(row.cells)
+                            if looks_like_amount(text)
+                        ),
+                        None,
+                    )
+                    if figure is None:
+                        # A cover or a sheet of notes: nothing to read, nothing lost.
+                        self.ignored_sheets.append(sheet.name)
+                        continue
+                    row, index, text = figure
                     self.problems.append(
                         Problem(
-                            "找不到表名或“公开NN表”标记，无法判断这是哪张表",
-                            location=Location(sheet.name),
+                            "找不到表名或“公开NN表”标记，无法判断这是哪张表，而这张工作表中有金额",
+                            location=Location(sheet.name, row.number, index),
+                            value=text,
                         )
                     )
                 continue
@@ -175,6 +210,15 @@ class LayoutParser:
         self.raise_if_problems()
         return result
 
+    def proof_report(self) -> dict:
+        """Count and sum of the amount-looking cells read, and how many amounts are stored."""
+        return {
+            "source_cells": self.proof["source_cells"],
+            "source_sum": str(self.proof["source_sum"]),
+            "stored": self.proof["stored"],
+            "stored_sum": str(self.proof["stored_sum"]),
+        }
+
     def raise_if_problems(self) -> None:
         if self.problems:
             raise ImportRejected(self.problems)
@@ -215,11 +259,18 @@ class LayoutParser:
 
     def _amount(self, region: Region, row: Row, index: int, header: str):
         text = row.cell(index)
+        self._taken.add((id(row), index))
         try:
             return parse_amount(text)
         except AmountError as exc:
             self.problem(region, str(exc), row, column=index, column_label=header, value=text)
             return None, ""
+
+    def _where(self, region: Region, row: Row, index: int) -> str:
+        """Where an amount was printed: sheet, row and column, or page and box in a PDF."""
+        where = region.location(row, index).describe()
+        box = row.box(index)
+        return f"{where} {box}" if box else where
 
     def _check_extra_cells(self, region: Region, row: Row, first_free: int) -> None:
         for index in range(first_free, len(row.cells)):
@@ -235,6 +286,8 @@ class LayoutParser:
 
     # ---------------------------------------------------------------- amount tables
     def parse_amount_table(self, region: Region) -> ParsedTable:
+        if region.spec.positions == "by_width":
+            region.spec = _positions_by_width(region)
         spec = region.spec
         table = ParsedTable(spec.number, location=region.location(region.rows[0]))
         if region.title_row is not None:
@@ -255,20 +308,73 @@ class LayoutParser:
                 continue
             if self.read_meta(region, table, row):
                 continue
-            if seen_data or _is_sentence(row):
+            if (seen_data and row.boxes is None) or _is_sentence(row):
                 after_grid.append(row)
         self._read_trailer(table, after_grid)
         self._check_duplicate_keys(region, table)
+        self._prove_nothing_lost(region, table)
+        stated_empty = [
+            line
+            for line in f"{table.statement}\n{table.notes}".split("\n")
+            if EMPTY_STATEMENT_RE.search(line)
+        ]
+        if table.has_amounts and stated_empty:
+            self.problem(
+                region,
+                f"表下说明“{stated_empty[0]}”，表中却有金额：请核对是哪一处有误",
+                region.rows[0],
+            )
         if not table.has_amounts:
             table.state = "empty"
-            if not table.rows and not table.statement:
-                # A title with nothing under it: a cut-off file, not a published empty table.
+            if not table.statement and table.notes:
+                # The national form states an empty table in a note under the header:
+                # "注：…无政府性基金预算财政拨款支出，故本表无数据。"
+                notes = table.notes.split("\n")
+                said = [n for n in notes if EMPTY_STATEMENT_RE.search(n)]
+                if said:
+                    table.statement = "\n".join(said)
+                    table.notes = "\n".join(n for n in notes if n not in said)
+            printed_grid = any(row.boxes for row in region.rows)
+            if not table.rows and not table.statement and not printed_grid:
+                # A title with nothing under it: a cut-off file, not a published empty table
+                # (a PDF's blank grid is a published empty table).
                 self.problem(
                     region,
                     "找到了表名，但表中没有任何数据行，也没有空表说明：文件可能不完整",
                     region.rows[0],
                 )
         return table
+
+    def _prove_nothing_lost(self, region: Region, table: ParsedTable) -> None:
+        """Every amount-looking cell of the table's rows was read into a column, or the file
+        is refused naming the cell: no figure is ever dropped or moved silently."""
+        for row in region.rows:
+            for index, text in enumerate(row.cells):
+                taken = (id(row), index) in self._taken
+                if not looks_like_amount(text) and not taken:
+                    continue
+                try:
+                    value, _ = parse_amount(text)
+                except AmountError:
+                    continue  # already reported where it was read
+                if value is None:
+                    continue
+                self.proof["source_cells"] += 1
+                self.proof["source_sum"] += value
+                if not taken:
+                    self.problem(
+                        region,
+                        "这个数字不在表式的任何一栏或任何一行中，无法存放：请检查是否错行、错列"
+                        "或多出了内容",
+                        row,
+                        column=index,
+                        value=text,
+                    )
+        for parsed_row in table.rows:
+            for value, _ in parsed_row.amounts.values():
+                if value is not None:
+                    self.proof["stored"] += 1
+                    self.proof["stored_sum"] += value
 
     def _read_trailer(self, table: ParsedTable, rows: list[Row]) -> None:
         """Notes (注：…, with numbered continuations) and an empty table's statement."""
@@ -334,11 +440,12 @@ class LayoutParser:
                     parse_amount(text)
             except AmountError:
                 return False
-        amounts = {}
+        amounts, sources = {}, {}
         for i, col in enumerate(spec.columns):
             value, mark = self._amount(region, row, first + i, col.header)
             if value is not None or mark:
                 amounts[col.key] = (value, mark)
+                sources[col.key] = self._where(region, row, first + i)
         self._check_extra_cells(region, row, first + len(spec.columns))
         position = len(table.rows)
         if is_total:
@@ -363,6 +470,7 @@ class LayoutParser:
                 name=name,
                 is_total=is_total,
                 amounts=amounts,
+                sources=sources,
                 location=region.location(row),
             )
         )
@@ -374,14 +482,20 @@ class LayoutParser:
         found = False
         for block in range(spec.blocks):
             base = block * spec.block_width
-            code, name = row.cell(base), row.cell(base + 1)
-            amount_index = base + 2
+            # The code fills every cell before the name: one cell (30101) or 类 | 款 (301 | 01).
+            code_cells = [row.cell(base + i) for i in range(spec.block_width - 2)]
+            code = "".join(code_cells) if all(map(str.isdigit, filter(None, code_cells))) else ""
+            code = code or code_cells[0]
+            name = row.cell(base + spec.block_width - 2)
+            amount_index = base + spec.block_width - 1
             summary = summaries.get(squash(code))
             if summary is None and not CODE_RE.match(code):
                 continue
             found = True
             value, mark = self._amount(region, row, amount_index, spec.columns[0].header)
             amounts = {spec.columns[0].key: (value, mark)} if value is not None or mark else {}
+            sources = {spec.columns[0].key: self._where(region, row, amount_index)}
+            sources = sources if amounts else {}
             side_rows = [r for r in table.rows if r.side == block]
             table.rows.append(
                 ParsedRow(
@@ -392,6 +506,7 @@ class LayoutParser:
                     is_total=summary is not None,
                     side=block,
                     amounts=amounts,
+                    sources=sources,
                     location=region.location(row),
                 )
             )
@@ -403,35 +518,42 @@ class LayoutParser:
         spec = region.spec
         found = False
         for side, panel in enumerate(spec.panels):
-            label = row.cell(panel.label_col)
-            if panel.lineno_col < 0:
-                line = panel.line_by_label(label) if label else None
+            label = row.cell(panel.label_col) if panel.label_col >= 0 else ""
+            used = self._lines_used.setdefault((id(region), side), [])
+            if panel.label_col < 0:
+                # A panel without a label column has one line: the first row whose every
+                # filled cell is an amount.
+                cells = row.cells[panel.first_amount_col :]
+                if used or not any(map(looks_like_amount, cells)):
+                    continue
+                if not all(_reads_as_amount(c) for c in cells if c):
+                    continue
+                line = panel.lines[0]
+                label = line.label
+            elif panel.lineno_col < 0:
+                line = (
+                    panel.line_by_label(label, used[-1] if used else -1, frozenset(used))
+                    if label
+                    else None
+                )
                 if line is None:
                     continue
             else:
                 lineno_text = row.cell(panel.lineno_col)
                 if "栏次" in squash(label) or "栏次" in squash(lineno_text):
                     continue
-                if not lineno_text.isdigit():
-                    continue
-                line = panel.line(int(lineno_text))
+                line = self._line_by_label_or_number(region, panel, row, label, used)
                 if line is None:
-                    self.problem(
-                        region,
-                        f"行次 {lineno_text} 不在表式的“{panel.title or '本表'}”栏中",
-                        row,
-                        column=panel.lineno_col,
-                        value=lineno_text,
-                    )
                     continue
             found = True
-            amounts = {}
+            used.append(line.no)
+            amounts, sources = {}, {}
             for i, col in enumerate(panel.columns):
-                value, mark = self._amount(
-                    region, row, panel.first_amount_col + i, f"{panel.title}/{col.header}"
-                )
+                index = panel.first_amount_col + i
+                value, mark = self._amount(region, row, index, f"{panel.title}/{col.header}")
                 if value is not None or mark:
                     amounts[col.key] = (value, mark)
+                    sources[col.key] = self._where(region, row, index)
             table.rows.append(
                 ParsedRow(
                     key=line.key,
@@ -441,6 +563,7 @@ class LayoutParser:
                     is_total=line.total,
                     side=side,
                     amounts=amounts,
+                    sources=sources,
                     location=region.location(row),
                 )
             )
@@ -448,6 +571,41 @@ class LayoutParser:
             last = spec.panels[-1]
             self._check_extra_cells(region, row, last.first_amount_col + len(last.columns))
         return found
+
+    def _line_by_label_or_number(self, region, panel, row: Row, label: str, used: list[int]):
+        """The line a row prints: its label decides (numbering and spacing aside); the 行次
+        is optional and a 行次 that disagrees with the declaration is a finding, never a
+        reason to put the amounts on another line. A row without a known label (a blank
+        line, a label the layout does not print) is placed by its 行次."""
+        lineno_text = row.cell(panel.lineno_col)
+        by_label = (
+            panel.line_by_label(label, used[-1] if used else -1, frozenset(used)) if label else None
+        )
+        by_number = panel.line(int(lineno_text)) if lineno_text.isdigit() else None
+        where = region.location(row, panel.lineno_col).describe()
+        if by_label is not None:
+            if lineno_text and (by_number is None or by_number.no != by_label.no):
+                self.findings.append(
+                    f"{region.spec.label} {where}：“{label}”印的行次是 {lineno_text}，"
+                    f"表式中它是第 {by_label.no} 行；已按项目名称存放"
+                )
+            return by_label
+        if by_number is not None:
+            if label and by_number.label and label_key(label) != label_key(by_number.label):
+                self.findings.append(
+                    f"{region.spec.label} {where}：行次 {lineno_text} 在表式中是"
+                    f"“{by_number.label}”，这里印的是“{label}”"
+                )
+            return by_number
+        if lineno_text.isdigit():
+            self.problem(
+                region,
+                f"行次 {lineno_text} 不在表式的“{panel.title or '本表'}”栏中",
+                row,
+                column=panel.lineno_col,
+                value=lineno_text,
+            )
+        return None
 
     # ---------------------------------------------------------------- text tables
     def parse_text_table(self, region: Region) -> ParsedTable:
@@ -466,6 +624,29 @@ class LayoutParser:
         return table
 
 
+def _is_contents(sheet: Sheet) -> bool:
+    """A 目录 sheet: so named, or headed 目录 in its first filled cell."""
+    if "目录" in squash(sheet.name):
+        return True
+    first = next((row.filled[0][1] for row in sheet.rows if row.filled), "")
+    return squash(first) == "目录"
+
+
+def _positions_by_width(region: Region) -> TableSpec:
+    """Where the codes, the name and the amounts are, read from the printed grid's width:
+    the amount columns are the rightmost ones, the name sits just before them and the code
+    fills what is left (类 | 款 | 项 in three cells, or one cell)."""
+    spec = region.spec
+    width = max((len(row.cells) for row in region.rows if len(row.filled) > 1), default=0)
+    if spec.kind == "economic":
+        block_width = max(3, width // spec.blocks) if width else spec.block_width
+        return replace(spec, block_width=block_width)
+    first = max(width - len(spec.columns), 2)
+    return replace(
+        spec, first_amount_col=first, name_col=first - 1, code_cols=tuple(range(first - 1))
+    )
+
+
 def _reads_as_amount(text: str) -> bool:
     try:
         value, mark = parse_amount(text)
@@ -475,7 +656,9 @@ def _reads_as_amount(text: str) -> bool:
 
 
 def _is_sentence(row: Row) -> bool:
-    return len(row.filled) == 1 and len(row.filled[0][1]) >= 4
+    # A PDF's table row is part of the grid (a header cell spanning the table), never a
+    # sentence under it.
+    return len(row.filled) == 1 and len(row.filled[0][1]) >= 4 and row.boxes is None
 
 
 def _is_lanci_line(cells: list[str]) -> bool:
@@ -484,4 +667,9 @@ def _is_lanci_line(cells: list[str]) -> bool:
 
 
 def parse_sheets(sheets: list[Sheet], layout: Layout) -> DisclosureContent:
-    return LayoutParser(layout).parse(sheets)
+    parser = LayoutParser(layout)
+    parsed = parser.parse(sheets)
+    parsed.proof = parser.proof_report()
+    parsed.findings = parser.findings
+    parsed.ignored_sheets = parser.ignored_sheets
+    return parsed

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
 
 from disclosure.audit import audit_record
 from disclosure.checks.services import checks_run
@@ -25,10 +27,9 @@ from disclosure.content import (
     content_write,
 )
 from disclosure.importing.errors import ImportRejected
-from disclosure.importing.parser import parse_sheets
-from disclosure.importing.sources import read_sheets
-from disclosure.layouts import DEFAULT_LAYOUT, LayoutError, get_layout
-from disclosure.models import Department, Disclosure, FiscalYear
+from disclosure.importing.reader import read_document
+from disclosure.layouts import DEFAULT_LAYOUT
+from disclosure.models import Amount, Department, Disclosure, FiscalYear
 from disclosure.permissions import can
 
 
@@ -54,6 +55,15 @@ class ImportResult:
         ]
         if missing:
             parts.append("未提供：" + "、".join(missing))
+        proof = self.content.proof
+        if proof:
+            parts.append(
+                f"金额 {proof['stored']} 个，合计 {proof['stored_sum']}，"
+                f"与来源中的 {proof['source_cells']} 个（合计 {proof['source_sum']}）一致"
+            )
+        if self.content.ignored_sheets:
+            parts.append("未读取的工作表（无表无金额）：" + "、".join(self.content.ignored_sheets))
+        parts += self.content.findings
         return "；".join(parts) + "。"
 
 
@@ -80,13 +90,10 @@ def year_refusal(actor, department: Department, year: int) -> str | None:
     return import_refusal(actor, latest)
 
 
-def parse_file(*, data: bytes, layout: str = DEFAULT_LAYOUT) -> DisclosureContent:
-    """Read a file into a content value; raises ImportRejected naming every problem found."""
-    try:
-        spec = get_layout(layout)
-    except LayoutError:
-        raise ImportRejected.single(f"未知的表式“{layout}”。") from None
-    return parse_sheets(read_sheets(data), spec)
+def parse_file(*, data: bytes, layout: str | None = DEFAULT_LAYOUT) -> DisclosureContent:
+    """Read a file into a content value; raises ImportRejected naming every problem found.
+    Without a layout, the layout is detected from the tables' titles."""
+    return read_document(data, layout=layout)
 
 
 @transaction.atomic
@@ -97,7 +104,7 @@ def workbook_import(
     department_code: str,
     year: int,
     filename: str = "",
-    layout: str = DEFAULT_LAYOUT,
+    layout: str | None = DEFAULT_LAYOUT,
     department_name: str = "",
     publish: bool = False,
     published_on: date | None = None,
@@ -113,6 +120,7 @@ def workbook_import(
     from disclosure.workflow import disclosure_publish
 
     content = parse_file(data=data, layout=layout)
+    layout = content.layout  # the one detected when none was given
     digest = content.digest()
     department = _department(actor, department_code, department_name or content.department_name)
     fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
@@ -127,6 +135,7 @@ def workbook_import(
         if not created:
             content_clear(disclosure)
         content_write([(disclosure, content)])
+        _prove_stored(disclosure, content)
         disclosure.layout = layout
         disclosure.content_digest = digest
         disclosure.source_name = filename[:255]
@@ -139,6 +148,8 @@ def workbook_import(
             file=filename,
             digest=digest,
             tables={n: t.state for n, t in content.tables.items()},
+            proof=content.proof,
+            findings=content.findings,
         )
         checks_run(disclosure=disclosure)
     backfill = publish and not disclosure.is_published
@@ -147,6 +158,23 @@ def workbook_import(
             disclosure=disclosure, user=actor, backfill=True, published_on=published_on
         )
     return ImportResult(disclosure, content, created=created, changed=not same or backfill)
+
+
+def _prove_stored(disclosure: Disclosure, content: DisclosureContent) -> None:
+    """The reader counted and summed every amount of the source; the database must now
+    hold exactly that many amounts with exactly that sum, or nothing is kept."""
+    proof = content.proof
+    if not proof:
+        return
+    stored = Amount.objects.filter(
+        row__table__disclosure=disclosure, value__isnull=False
+    ).aggregate(n=Count("id"), total=Sum("value"))
+    total = stored["total"] or Decimal(0)
+    if stored["n"] != proof["stored"] or total != Decimal(str(proof["stored_sum"])):
+        raise ImportRejected.single(
+            f"核对不符：来源中有 {proof['source_cells']} 个金额（合计 {proof['source_sum']}），"
+            f"数据库中存入 {stored['n']} 个（合计 {total}），未导入。"
+        )
 
 
 def _department(actor, code: str, name: str) -> Department:

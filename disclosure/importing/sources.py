@@ -35,6 +35,7 @@ OTHER_BINARIES = (
     (b"7z\xbc\xaf\x27\x1c", "7z 压缩文件"),
     (b"{\\rtf", "RTF 文档"),
 )
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 MARKUP_STARTS = ("<html", "<!doctype", "<?xml", "<table", "<head", "<body")
 
 # A department's workbook inflates to a few hundred kilobytes; refuse far more before
@@ -49,15 +50,23 @@ MAX_ROWS_TOTAL = 60_000
 MAX_COLUMNS = 200
 MAX_CELLS = 1_000_000  # in the whole workbook; a department's has a few tens of thousands
 SCAN_CHUNK = 64 * 1024
+FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ")  # <f> or a prefixed <x:f>
 
 
 @dataclass
 class Row:
-    number: int  # 1-based line (text) or row (sheet) number
+    number: int  # 1-based line (text) or row (sheet) number; in a PDF, the row on its page
     cells: list[str]
+    page: int | None = None  # a PDF's page
+    boxes: list | None = None  # a PDF's cell boxes (x0, top, x1, bottom) in points
 
     def cell(self, index: int) -> str:
         return self.cells[index] if 0 <= index < len(self.cells) else ""
+
+    def box(self, index: int) -> str:
+        if not self.boxes or not 0 <= index < len(self.boxes) or self.boxes[index] is None:
+            return ""
+        return "[" + ",".join(f"{v:.0f}" for v in self.boxes[index]) + "]"
 
     @property
     def filled(self) -> list[tuple[int, str]]:
@@ -108,6 +117,8 @@ def detect_format(data: bytes) -> str:
             raise ImportRejected.single(
                 f"这是{name}，不是 XLSX、CSV 或文本文件；请上传表格文件本身。"
             )
+    if data.startswith(UTF16_BOMS):
+        return "text"  # Excel's "Unicode 文本" is UTF-16 with a byte-order mark
     if b"\x00" in data[:4096]:
         raise ImportRejected.single("无法识别的文件类型：只接受 XLSX、CSV 或文本文件。")
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -120,6 +131,11 @@ def detect_format(data: bytes) -> str:
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportRejected.single("UTF-16 文本文件已损坏，无法读取。") from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -164,6 +180,11 @@ def read_text(data: bytes) -> list[Sheet]:
     # the file is read as CSV (amounts with thousands separators are then quoted).
     if any("\t" in line for line in lines):
         cells: Iterable[list[str]] = (line.split("\t") for line in lines)
+    elif _semicolon_separated(lines):
+        raise ImportRejected.single(
+            "这是以分号（;）分隔的 CSV 文件；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
+            "或制表符分隔的文本后再上传。"
+        )
     else:
         cells = csv.reader(io.StringIO(text))
     try:
@@ -171,6 +192,20 @@ def read_text(data: bytes) -> list[Sheet]:
     except csv.Error as exc:
         raise ImportRejected.single(f"CSV 格式错误：{exc}") from None
     return [Sheet("", rows)]
+
+
+def _semicolon_separated(lines: list[str]) -> bool:
+    """A CSV written with semicolons (as Excel does in some locales): most lines with a
+    semicolon and no comma outside the amounts."""
+    sample = [line for line in lines[:50] if line.strip()]
+    with_semicolons = [line for line in sample if line.count(";") >= 1]
+    return (
+        bool(sample)
+        and len(with_semicolons) * 2 > len(sample)
+        and not any(
+            "," in line.replace(";", "").split('"')[0] and ";" not in line for line in sample
+        )
+    )
 
 
 def _zip_problem(archive: zipfile.ZipFile) -> str:
@@ -216,6 +251,47 @@ class _Refused(Exception):
     pass
 
 
+def _uncached_formulas(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[str]:
+    """ "sheet1.xml!B5" for each formula cell of a worksheet part with no cached value: a
+    workbook written by a program and never opened in Excel, whose figures nobody saw."""
+    found: list[str] = []
+    cell: dict = {}
+    part = info.filename.rsplit("/", 1)[-1]
+
+    def start(name, attrs):
+        local = name.rsplit(":", 1)[-1]
+        if local == "c":
+            cell.clear()
+            cell["ref"] = attrs.get("r", "?")
+        elif local == "f":
+            cell["formula"] = True
+        elif local == "v":
+            cell["in_value"] = True
+        elif local == "is":
+            cell["value"] = True
+
+    def end(name):
+        local = name.rsplit(":", 1)[-1]
+        if local == "c" and cell.get("formula") and not cell.get("value"):
+            found.append(f"{part}!{cell['ref']}")
+        elif local == "v":
+            cell["in_value"] = False
+
+    def text(data):
+        if cell.get("in_value") and data.strip():
+            cell["value"] = True
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    with archive.open(info) as stream:
+        while chunk := stream.read(SCAN_CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    return found
+
+
 def _scan_parts(archive: zipfile.ZipFile) -> str:
     """Count rows and cells in every XML part with a streaming parser that builds nothing.
 
@@ -225,6 +301,7 @@ def _scan_parts(archive: zipfile.ZipFile) -> str:
     with too many rows or a workbook with too many cells is refused before openpyxl opens
     it. Returns the problem, or "" when the workbook is within bounds."""
     cells = 0
+    with_formulas: list[zipfile.ZipInfo] = []
     for info in archive.infolist():
         if not info.filename.lower().endswith((".xml", ".rels")):
             continue
@@ -254,15 +331,30 @@ def _scan_parts(archive: zipfile.ZipFile) -> str:
         parser.StartElementHandler = start
         parser.StartDoctypeDeclHandler = doctype
         parser.EntityDeclHandler = doctype
+        is_sheet, has_formula, tail = info.filename.startswith("xl/worksheets/"), False, b""
         try:
             with archive.open(info) as stream:
                 while chunk := stream.read(SCAN_CHUNK):
+                    if is_sheet and not has_formula:
+                        # A byte search, not a handler per cell: most sheets have none.
+                        edge = tail + chunk[:8]
+                        has_formula = any(t in chunk or t in edge for t in FORMULA_TAGS)
+                        tail = chunk[-8:]
                     parser.Parse(chunk, False)
                 parser.Parse(b"", True)
         except _Refused as refused:
             return str(refused)
         except (xml.parsers.expat.ExpatError, zipfile.BadZipFile, EOFError, ValueError):
             return f"XLSX 文件已损坏：部件“{info.filename}”无法读取。"
+        if has_formula:
+            with_formulas.append(info)
+    uncached = [ref for info in with_formulas for ref in _uncached_formulas(archive, info)]
+    if uncached:
+        shown = "、".join(uncached[:10]) + ("……" if len(uncached) > 10 else "")
+        return (
+            f"工作簿中有 {len(uncached)} 个公式单元格没有计算结果（{shown}），"
+            "读不出它们显示的数字：请在 Excel 中打开并保存后再上传。"
+        )
     return ""
 
 

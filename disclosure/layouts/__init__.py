@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -36,6 +37,18 @@ def squash(text: str) -> str:
     return re.sub(r"[\s\u3000“”\"'‘’]", "", text)
 
 
+_NUMBERING_RE = re.compile(r"^[（(]?[一二三四五六七八九十百]+[）)]?[、．.]?|^\d{1,2}[、．.]")
+_TRAILING_NOTE_RE = re.compile(r"[（(][^（()）]*[）)]$")
+
+
+def label_key(text: str) -> str:
+    """A line's label as a reader compares it: no spaces, no numbering prefix ("二十四、"),
+    no trailing remark in brackets ("（含专用结余）"), full-width forms folded."""
+    squashed = unicodedata.normalize("NFKC", squash(text))
+    squashed = squash(squashed)
+    return _TRAILING_NOTE_RE.sub("", _NUMBERING_RE.sub("", squashed))
+
+
 def is_english() -> bool:
     """Whether the page is being drawn in English (Chinese is the default)."""
     return (get_language() or "").startswith("en")
@@ -51,6 +64,9 @@ class Column:
     part_of: str = ""
     en: str = ""
     group_en: tuple[str, ...] = ()
+    # What a sentence calls the column when its printed leaf is not its name: 表7 of 2024
+    # prints 预算数/决算数 under each item, so the item is the name.
+    name: str = ""
 
     @property
     def header(self) -> str:
@@ -77,6 +93,7 @@ class Line:
     indent: int = 0
     total: bool = False
     format: str = "amount"  # amount | count
+    optional: bool = False  # a document may leave the line out (债务还本/付息 in 2024)
 
     def display_label(self) -> str:
         return self.en if is_english() and self.en else self.label
@@ -107,9 +124,21 @@ class Panel:
     def line(self, no: int) -> Line | None:
         return next((line for line in self.lines if line.no == no), None)
 
-    def line_by_label(self, label: str) -> Line | None:
-        wanted = squash(label)
-        return next((line for line in self.lines if squash(line.label) == wanted), None)
+    def line_by_label(self, label: str, after: int = -1, used: frozenset[int] = frozenset()):
+        """The line printed with this label: the first unused one after line `after` (a
+        label may repeat, as 表4's "一般公共预算财政拨款" under 收入 and under 年初结转),
+        else the first unused one anywhere."""
+        wanted = label_key(label)
+        if not wanted:
+            return None
+        matches = [
+            line
+            for line in self.lines
+            if line.label and label_key(line.label) == wanted and line.no not in used
+        ]
+        return next((line for line in matches if line.no > after), None) or next(
+            iter(matches), None
+        )
 
 
 @dataclass(frozen=True)
@@ -143,6 +172,7 @@ class TableSpec:
     repeatable: bool = False
     reconstructed: bool = False
     mark: str = ""
+    positions: str = "declared"  # declared | by_width (amount columns read from the right)
 
     @property
     def label(self) -> str:
@@ -238,6 +268,7 @@ def _columns(raw: list[dict]) -> tuple[Column, ...]:
                 part_of=c.get("part_of", ""),
                 en=c.get("en", ""),
                 group_en=tuple(c.get("group_en", ())),
+                name=c.get("name", ""),
             )
         )
     return tuple(cols)
@@ -257,6 +288,7 @@ def _lines(raw: list[dict]) -> tuple[Line, ...]:
             indent=int(item.get("indent", 0)),
             total=bool(item.get("total", False)),
             format=item.get("format", "amount"),
+            optional=bool(item.get("optional", False)),
         )
         for item in raw
     )
@@ -287,6 +319,8 @@ def _validate_table(slug: str, t: TableSpec) -> None:
         all_keys = [line.key for p in t.panels for line in p.lines]
         if len(all_keys) != len(set(all_keys)):
             raise LayoutError(f"{where}: a line key is used twice")
+    if t.positions not in {"declared", "by_width"}:
+        raise LayoutError(f"{where}: positions must be declared or by_width")
     if t.kind in {"codes", "economic", "lines"} and not (t.columns or t.panels):
         raise LayoutError(f"{where}: an amount table needs columns")
 
@@ -337,6 +371,7 @@ def parse_layout(data: dict) -> Layout:
             repeatable=bool(t.get("repeatable", False)),
             reconstructed=bool(t.get("reconstructed", False)),
             mark=data.get("mark", "公开{number}表").format(number=t["number"]),
+            positions=t.get("positions", "declared"),
         )
         _validate_table(data["slug"], spec)
         tables.append(spec)

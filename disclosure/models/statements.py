@@ -185,6 +185,8 @@ class Amount(models.Model):
     column = models.CharField(_("栏目"), max_length=40)
     value = MoneyField(_("金额"), null=True, blank=True)
     mark = models.CharField(_("原表符号"), max_length=8, blank=True)
+    # Where the document printed it: sheet, row and column, or page, row, column and box.
+    source = models.CharField(_("来源位置"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("金额")

@@ -168,6 +168,10 @@ def cell_spans(view: TableView) -> list[Span | None]:
         return spans
     spans = []
     for panel in spec.panels:
+        if panel.label_col < 0:  # the layout prints no label column (表7 of 2024)
+            spans += [None, None]
+            spans += [(panel.first_amount_col + i,) * 2 for i in range(len(panel.columns))]
+            continue
         after_label = panel.lineno_col if panel.lineno_col > panel.label_col else None
         end = (after_label or panel.first_amount_col) - 1
         spans.append((panel.label_col, max(panel.label_col, end)))
@@ -292,7 +296,7 @@ def _label_columns(spec: TableSpec) -> list[int]:
         return [spec.name_col]
     if spec.kind == "economic":
         return [block * spec.block_width + 1 for block in range(spec.blocks)]
-    return [panel.label_col for panel in spec.panels]
+    return [panel.label_col for panel in spec.panels if panel.label_col >= 0]
 
 
 # ---------------------------------------------------------------------- text tables

@@ -6,13 +6,13 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.actors import system_actor
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.services import workbook_import
-from disclosure.layouts import DEFAULT_LAYOUT, all_layouts
+from disclosure.layouts import all_layouts
 from disclosure.workflow import WorkflowError
 
 
 class Command(BaseCommand):
     help = (
-        "导入一个部门一个年度的决算公开表（制表符文本、CSV 或 XLSX，按公开表式）。"
+        "导入一个部门一个年度的决算公开表（PDF、制表符文本、CSV 或 XLSX，按公开表式）。"
         " Import a department's final accounts for a year."
     )
 
@@ -21,7 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("--department", required=True, help="department code (used in URLs)")
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--department-name", default="")
-        parser.add_argument("--layout", default=DEFAULT_LAYOUT, choices=sorted(all_layouts()))
+        parser.add_argument(
+            "--layout",
+            default=None,
+            choices=sorted(all_layouts()),
+            help="the layout; detected from the tables' titles when left out",
+        )
         parser.add_argument(
             "--publish",
             action="store_true",
