@@ -47,7 +47,13 @@ MAX_SHEETS = 64
 MAX_ROWS_PER_SHEET = 20_000
 MAX_ROWS_TOTAL = 60_000
 MAX_COLUMNS = 200
-MAX_CELLS = 1_000_000  # in the whole workbook; a department's has a few tens of thousands
+MAX_CELLS = 200_000  # in the whole file; a department's workbook has a few tens of thousands
+# Excel's own limit for one cell; a 说明 paragraph is a few thousand characters.
+MAX_CELL_CHARS = 32_767
+# Every cell's text added up, shared strings counted once per cell that uses them: a
+# department's workbook has a few hundred thousand characters. Bounds the cleaning work
+# whatever the file's shape (one long string used by every cell costs its length per cell).
+MAX_TOTAL_CHARS = 4_000_000
 SCAN_CHUNK = 64 * 1024
 
 
@@ -154,11 +160,54 @@ def _limited(rows: Iterable[list[str]], sheet: str) -> Iterator[Row]:
         yield Row(number, _check_width(cells, sheet, number))
 
 
+def _cell_too_long(length: int, location: Location | None = None) -> ImportRejected:
+    return ImportRejected.single(
+        f"单元格有 {length} 个字符，超过 {MAX_CELL_CHARS} 个字符的上限（Excel 单元格的上限）；"
+        "已停止读取。",
+        location=location or Location(),
+    )
+
+
+def _too_many_chars() -> ImportRejected:
+    return ImportRejected.single(
+        f"文件的文字共超过 {MAX_TOTAL_CHARS} 个字符，不是一份部门决算公开表；已停止读取。"
+    )
+
+
+def _too_many_cells() -> ImportRejected:
+    return ImportRejected.single(
+        f"文件的单元格超过 {MAX_CELLS} 个，不是一份部门决算公开表；已停止读取。"
+    )
+
+
+class _Budget:
+    """The cells and characters a file may still use; each raw cell is charged before it is
+    cleaned, so the cleaning work is bounded by MAX_TOTAL_CHARS whatever the file's shape."""
+
+    def __init__(self) -> None:
+        self.cells = 0
+        self.chars = 0
+
+    def charge(self, raw: str, sheet: str, row: int, column: int) -> str:
+        length = len(raw)
+        if length > MAX_CELL_CHARS:
+            raise _cell_too_long(length, Location(sheet, row, column))
+        self.cells += 1
+        self.chars += length
+        if self.cells > MAX_CELLS:
+            raise _too_many_cells()
+        if self.chars > MAX_TOTAL_CHARS:
+            raise _too_many_chars()
+        return raw
+
+
 def read_text(data: bytes) -> list[Sheet]:
     text = _decode(data)
     # Counting line breaks is cheap; a file of blank lines is refused before any row exists.
     if text.count("\n") > MAX_ROWS_PER_SHEET:
         raise _too_many_rows("")
+    if len(text) > MAX_TOTAL_CHARS:
+        raise _too_many_chars()
     lines = text.splitlines()
     # Tab-separated is what a copy out of the published document gives; without any tab,
     # the file is read as CSV (amounts with thousands separators are then quoted).
@@ -166,8 +215,13 @@ def read_text(data: bytes) -> list[Sheet]:
         cells: Iterable[list[str]] = (line.split("\t") for line in lines)
     else:
         cells = csv.reader(io.StringIO(text))
+    budget = _Budget()
+    cleaned = (
+        [clean_text(budget.charge(c, "", number, i)) for i, c in enumerate(row)]
+        for number, row in enumerate(cells, 1)
+    )
     try:
-        rows = list(_limited(([clean_text(c) for c in row] for row in cells), ""))
+        rows = list(_limited(cleaned, ""))
     except csv.Error as exc:
         raise ImportRejected.single(f"CSV 格式错误：{exc}") from None
     return [Sheet("", rows)]
@@ -229,11 +283,14 @@ def _scan_parts(archive: zipfile.ZipFile) -> str:
         if not info.filename.lower().endswith((".xml", ".rels")):
             continue
         rows = 0
+        text = 0  # characters of the shared string (si) or cell (c) being read
         parser = xml.parsers.expat.ParserCreate()
 
         def start(name, attrs):
-            nonlocal rows, cells
+            nonlocal rows, cells, text
             local = name.rsplit(":", 1)[-1]
+            if local in ("si", "c"):
+                text = 0
             if local == "row":
                 rows += 1
                 if rows > MAX_ROWS_PER_SHEET:
@@ -244,14 +301,22 @@ def _scan_parts(archive: zipfile.ZipFile) -> str:
             elif local == "c":
                 cells += 1
                 if cells > MAX_CELLS:
-                    raise _Refused(
-                        f"工作簿的单元格超过 {MAX_CELLS} 个，不是一份部门决算公开表；已停止读取。"
-                    )
+                    raise _Refused(str(_too_many_cells()))
+
+        def characters(data):
+            nonlocal text
+            text += len(data)
+            if text > MAX_CELL_CHARS:
+                raise _Refused(
+                    f"工作簿中有一个单元格的文字超过 {MAX_CELL_CHARS} 个字符"
+                    "（Excel 单元格的上限），不是一份部门决算公开表；已停止读取。"
+                )
 
         def doctype(*args):
             raise _Refused("工作簿的 XML 中含有 DTD（实体声明），正常的 XLSX 不会有；已拒绝。")
 
         parser.StartElementHandler = start
+        parser.CharacterDataHandler = characters
         parser.StartDoctypeDeclHandler = doctype
         parser.EntityDeclHandler = doctype
         try:
@@ -282,6 +347,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
         raise ImportRejected.single(f"XLSX 文件无法读取：{exc.__class__.__name__}") from None
     sheets = []
     total = 0
+    budget = _Budget()
     try:
         if len(book.worksheets) > MAX_SHEETS:
             raise ImportRejected.single(f"工作簿有 {len(book.worksheets)} 张工作表，超过上限。")
@@ -290,7 +356,10 @@ def read_xlsx(data: bytes) -> list[Sheet]:
             # openpyxl pad every row to it: read the cells that exist instead.
             ws.reset_dimensions()
             rows: list[Row] = []
-            values = ([_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True))
+            values = (
+                [_cell_text(v, budget, ws.title, number, i) for i, v in enumerate(row)]
+                for number, row in enumerate(ws.iter_rows(values_only=True), 1)
+            )
             for row in _limited(values, ws.title):
                 while row.cells and not row.cells[-1]:
                     row.cells.pop()
@@ -310,14 +379,15 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     return sheets
 
 
-def _cell_text(value) -> str:
+def _cell_text(value, budget: _Budget, sheet: str, row: int, column: int) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
+        budget.charge("", sheet, row, column)
         return excel_cell_text(value)
-    return clean_text(str(value))
+    return clean_text(budget.charge(str(value), sheet, row, column))
 
 
 def read_sheets(data: bytes) -> list[Sheet]:
