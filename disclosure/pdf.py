@@ -12,6 +12,8 @@ so the PDF and the page cannot disagree about a cell. Print templates live in
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -261,20 +263,27 @@ def printed_tables(views: list[TableView]) -> list[PrintedTable]:
 
 
 # ------------------------------------------------------------------ HTML
-def _footer_content() -> str:
-    """ "第 N 页 共 M 页" as CSS `content`, from one translatable sentence."""
+def _footer_parts() -> tuple[str, str, str]:
+    """ "第 N 页 共 M 页" split around its page counters, from one translatable sentence:
+    the text before the page number, between the two numbers and after the page count."""
     sentence = _("第 %(page)s 页 共 %(pages)s 页")
-    parts = []
-    rest = sentence
-    for key, counter in (("%(page)s", "counter(page)"), ("%(pages)s", "counter(pages)")):
-        before, _sep, rest = rest.partition(key)
-        parts += [_css_string(before), counter]
-    parts.append(_css_string(rest))
-    return " ".join(parts)
+    before, _sep, rest = sentence.partition("%(page)s")
+    middle, _sep, after = rest.partition("%(pages)s")
+    return before, middle, after
 
 
-def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+# Characters that end or escape a CSS string, or that could end the <style> element the
+# stylesheet is inlined in; each is written as a CSS hex escape instead.
+_CSS_SAFE = re.compile(r"[^0-9A-Za-z \u0080-\U0010ffff]")
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string that can hold nothing but text: control characters
+    (a line break, a form feed, a carriage return would end the string) and line
+    separators are dropped, and every ASCII character other than a letter, a digit or a
+    space is hex-escaped, so quotes, backslashes, `<` and `>` (`</style>`) stay characters."""
+    printable = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs", "Zl", "Zp"))
+    return '"' + _CSS_SAFE.sub(lambda m: f"\\{ord(m.group()):06x}", printable) + '"'
 
 
 def _print_chart(chart):
@@ -295,11 +304,9 @@ def disclosure_html(
             "disclosure": disclosure,
             "department": disclosure.department,
             "layout": disclosure.layout_spec,
-            "running_title": _css_string(
-                _("%(department)s %(year)s年度部门决算")
-                % {"department": disclosure.department.name, "year": disclosure.year_id}
-            ),
-            "footer_content": _footer_content(),
+            "running_title": _("%(department)s %(year)s年度部门决算")
+            % {"department": disclosure.department.name, "year": disclosure.year_id},
+            "footer_parts": _footer_parts(),
         }
         if number is not None:
             (context["table"],) = printed_tables([v for v in views if v.spec.number == number])
