@@ -24,6 +24,7 @@ from disclosure import selectors, workflow
 from disclosure.importing.errors import ImportRejected
 from disclosure.models import AuditEvent, Department, Disclosure, Finding
 from disclosure.models.statements import Status
+from disclosure.params import year_param
 from disclosure.permissions import allowed_actions, can, is_reviewer
 from disclosure.services import disclosure_import
 
@@ -106,7 +107,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "import_problems": request.session.pop("import_problems", []),
     }
     if is_reviewer(user):
-        year = int(request.GET.get("year") or today.year - 1)
+        year = year_param(request.GET.get("year")) or today.year - 1
         latest = Disclosure.objects.latest_versions().select_related("department", "year")
         approved = [
             (d, workflow.publication_deadline(d))

@@ -128,9 +128,16 @@ def detect_format(data: bytes) -> str:
 def _decode(data: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        # detect_format looks at the first 4 kB only; a NUL anywhere means the file is not
+        # text (and PostgreSQL would refuse to store it).
+        if "\x00" in text:
+            raise ImportRejected.single(
+                "文件中含有空字符（NUL），不是文本文件：只接受 XLSX、CSV 或文本文件。"
+            )
+        return text
     raise ImportRejected.single("无法识别文本编码：请以 UTF-8 或 GB18030 保存。")
 
 
@@ -387,7 +394,8 @@ def _cell_text(value, budget: _Budget, sheet: str, row: int, column: int) -> str
     if isinstance(value, int | float):
         budget.charge("", sheet, row, column)
         return excel_cell_text(value)
-    return clean_text(budget.charge(str(value), sheet, row, column))
+    # openpyxl turns the escape _x0000_ into a NUL, which no database column may hold.
+    return clean_text(budget.charge(str(value), sheet, row, column).replace("\x00", ""))
 
 
 def read_sheets(data: bytes) -> list[Sheet]:
