@@ -163,10 +163,16 @@ TASKS = {
     }
 }
 
+# How many trusted reverse proxies in front of the portal append to X-Forwarded-For (0: the
+# client is REMOTE_ADDR; 1 behind the documented nginx). The sign-in lockout and the API's
+# rate limit both key on the client address read with it (config/client_ip.py).
+# PORTAL_API_NUM_PROXIES is its former name, still read when the new one is unset.
+PORTAL_TRUSTED_PROXIES = envint("PORTAL_TRUSTED_PROXIES", envint("PORTAL_API_NUM_PROXIES", 0))
+
 # Open data and the read-only API (/api/v1/): anonymous, GET only, rate limited per client
 # address; cross-origin reads allowed on /api/ only. PORTAL_API_RATE is DRF's rate syntax
-# (120/minute, 5000/day); PORTAL_API_NUM_PROXIES is how many trusted proxies add to
-# X-Forwarded-For in front of the portal (0: the client is REMOTE_ADDR).
+# (120/minute, 5000/day). The client address is read by config.client_ip (see
+# PORTAL_TRUSTED_PROXIES).
 INSTALLED_APPS += [
     "rest_framework",
     "django_filters",
@@ -190,7 +196,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["disclosure.api.throttling.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": envstr("PORTAL_API_RATE", "120/minute")},
-    "NUM_PROXIES": envint("PORTAL_API_NUM_PROXIES", 0),
+    "NUM_PROXIES": PORTAL_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "决算公开平台 开放数据 API",
@@ -221,8 +227,11 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 # WeasyPrint reports each step of every PDF build at INFO: keep its warnings only.
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
 
-# Signing in: failed logins are throttled per username and address (django-axes); after
-# PORTAL_LOGIN_FAILURES failures the account is locked for PORTAL_LOGIN_COOLOFF_MINUTES.
+# Signing in: failed logins are throttled per username and client address (django-axes);
+# after PORTAL_LOGIN_FAILURES failures that username is locked for that address for
+# PORTAL_LOGIN_COOLOFF_MINUTES, so a stranger elsewhere cannot lock a known user out. The
+# address is the real client's (PORTAL_TRUSTED_PROXIES), not the proxy's. Administrators
+# see and lift locks in the admin (Axes › 访问尝试).
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
@@ -232,6 +241,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = envint("PORTAL_LOGIN_FAILURES", 5)
 AXES_COOLOFF_TIME = envint("PORTAL_LOGIN_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
