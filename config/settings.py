@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
@@ -121,6 +122,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded workbooks: a department's workbook is a few hundred kilobytes; refuse far larger.
 PORTAL_MAX_UPLOAD_BYTES = envint("PORTAL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = PORTAL_MAX_UPLOAD_BYTES + 1024 * 1024
+# Any request body above this is refused (413) before it is read (config/security.py), so
+# an oversized upload never reaches a temporary file even without the reverse proxy.
+PORTAL_MAX_REQUEST_BYTES = envint("PORTAL_MAX_REQUEST_BYTES", PORTAL_MAX_UPLOAD_BYTES + 2**20)
 
 # Production hardening: on whenever DEBUG is off, each switchable for a TLS-terminating proxy.
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
