@@ -151,9 +151,10 @@ LOGGING = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
-# Background work (building a disclosure's PDFs when it is published). By default a task
-# runs inline, in the process that enqueues it; PORTAL_TASKS_BACKEND=database queues it in
-# the database for a worker (`manage.py db_worker`).
+# Background work (building a disclosure's PDFs when it is published). With DEBUG off the
+# build is queued in the database for a worker (`manage.py db_worker`), so publishing never
+# renders inside the request; PORTAL_TASKS_BACKEND=immediate runs it inline, in the process
+# that enqueues it (the default with DEBUG on, for development and the demo).
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
@@ -162,10 +163,17 @@ _TASK_BACKENDS = {
 TASKS = {
     "default": {
         "BACKEND": _TASK_BACKENDS[
-            envchoice("PORTAL_TASKS_BACKEND", tuple(_TASK_BACKENDS), "immediate")
+            envchoice(
+                "PORTAL_TASKS_BACKEND", tuple(_TASK_BACKENDS), "immediate" if DEBUG else "database"
+            )
         ]
     }
 }
+# A failed PDF build is retried by the worker up to PORTAL_PDF_BUILD_ATTEMPTS attempts in
+# all, waiting PORTAL_PDF_RETRY_SECONDS after the first failure and four times longer after
+# each further one; then it stays failed, shown to reviewers with a rebuild button.
+PORTAL_PDF_BUILD_ATTEMPTS = envint("PORTAL_PDF_BUILD_ATTEMPTS", 4)
+PORTAL_PDF_RETRY_SECONDS = envint("PORTAL_PDF_RETRY_SECONDS", 60)
 
 # How many trusted reverse proxies in front of the portal append to X-Forwarded-For (0: the
 # client is REMOTE_ADDR; 1 behind the documented nginx). The sign-in lockout and the API's

@@ -16,13 +16,16 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -30,9 +33,12 @@ from disclosure import selectors
 from disclosure.charts import charts_for_disclosure
 from disclosure.glossary import glossary_for
 from disclosure.models import (
+    AuditEvent,
     Disclosure,
     KeyTask,
     OverallPerformance,
+    PdfBuild,
+    PdfState,
     ProjectEvaluation,
     ProjectFund,
     YearlyGoal,
@@ -362,20 +368,91 @@ def disclosure_pdf_build(*, disclosure: Disclosure) -> list[str]:
     return names
 
 
+def retry_delay(attempt: int) -> timedelta:
+    """How long to wait after failed attempt number `attempt` (1, 2, …): the base delay
+    (PORTAL_PDF_RETRY_SECONDS), four times longer after each further failure."""
+    return timedelta(seconds=settings.PORTAL_PDF_RETRY_SECONDS * 4 ** (attempt - 1))
+
+
+def _record_failure(disclosure: Disclosure, attempt: int, exc: Exception) -> bool:
+    """Store the failure; True when another attempt is queued."""
+    error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    PdfBuild.objects.update_or_create(
+        disclosure=disclosure,
+        defaults={"state": PdfState.FAILED, "attempts": attempt, "last_error": error},
+    )
+    retry = (
+        attempt < settings.PORTAL_PDF_BUILD_ATTEMPTS
+        and build_disclosure_pdfs.get_backend().supports_defer
+    )
+    logger.error(
+        "PDF build of %s failed (attempt %d of %d)%s",
+        disclosure,
+        attempt,
+        settings.PORTAL_PDF_BUILD_ATTEMPTS,
+        "; retrying" if retry else "; reviewers see it on the dashboard",
+        exc_info=exc,
+    )
+    if retry:
+        later = timezone.now() + retry_delay(attempt)
+        build_disclosure_pdfs.using(run_after=later).enqueue(disclosure.pk, attempt + 1)
+    return retry
+
+
+def disclosure_pdf_build_recorded(*, disclosure: Disclosure, attempt: int = 1) -> list[str]:
+    """Build the PDFs and record the outcome in the disclosure's PdfBuild: built, or failed
+    with the error (logged at error level) and, while attempts remain and the task backend
+    can run work later, another attempt queued with back-off. Never raises for a failed
+    build: a failure is a state reviewers see and act on."""
+    try:
+        names = disclosure_pdf_build(disclosure=disclosure)
+    except Exception as exc:  # any failure of rendering or storage is recorded, not lost
+        _record_failure(disclosure, attempt, exc)
+        return []
+    PdfBuild.objects.update_or_create(
+        disclosure=disclosure,
+        defaults={"state": PdfState.BUILT, "attempts": attempt, "last_error": ""},
+    )
+    return names
+
+
 @task()
-def build_disclosure_pdfs(disclosure_id: int) -> list[str]:
-    """The background task: build a published disclosure's PDFs."""
+def build_disclosure_pdfs(disclosure_id: int, attempt: int = 1) -> list[str]:
+    """The background task: build a published disclosure's PDFs (attempt 1, 2, …)."""
     disclosure = Disclosure.objects.filter(pk=disclosure_id).first()
     if disclosure is None:
         return []
-    return disclosure_pdf_build(disclosure=disclosure)
+    return disclosure_pdf_build_recorded(disclosure=disclosure, attempt=attempt)
 
 
 def disclosure_pdf_schedule(*, disclosure: Disclosure) -> None:
     """Queue the PDF build once the current transaction commits, so that the worker sees
-    the published rows and the person publishing does not wait for the rendering."""
+    the published rows and the person publishing does not wait for the rendering. The
+    build is recorded as queued at once, in the same transaction."""
+    PdfBuild.objects.update_or_create(
+        disclosure=disclosure,
+        defaults={"state": PdfState.QUEUED, "attempts": 0, "last_error": ""},
+    )
     disclosure_id = disclosure.pk
     transaction.on_commit(lambda: build_disclosure_pdfs.enqueue(disclosure_id))
+
+
+@transaction.atomic
+def disclosure_pdf_rebuild(*, disclosure: Disclosure, user) -> None:
+    """A reviewer asks for a published version's PDFs to be built again (after a failure):
+    queued like a publication's build, with an audit row naming who asked."""
+    from disclosure.permissions import is_reviewer
+
+    if not is_reviewer(user) or not disclosure.is_published:
+        raise PermissionDenied("只有财政审核人可以重新生成已公开决算的 PDF。")
+    AuditEvent.objects.create(
+        disclosure=disclosure,
+        actor=user,
+        action="pdf_rebuild",
+        from_status=disclosure.status,
+        to_status=disclosure.status,
+    )
+    disclosure_pdf_schedule(disclosure=disclosure)
 
 
 def pdf_exists(disclosure: Disclosure, number: str | None = None) -> bool:

@@ -322,11 +322,9 @@ def test_the_task_backend_setting_accepts_only_known_backends(monkeypatch):
 
 
 def test_rebuild_pdfs_rebuilds_the_published_disclosures_asked_for(seed_disclosure, monkeypatch):
-    from disclosure.management.commands import rebuild_pdfs
-
     calls = []
     monkeypatch.setattr(
-        rebuild_pdfs, "disclosure_pdf_build", lambda *, disclosure: calls.append(disclosure) or []
+        pdf, "disclosure_pdf_build", lambda *, disclosure: calls.append(disclosure) or ["x"]
     )
     call_command("rebuild_pdfs", "--department", "yuxi-xinfang", "--year", "2021", verbosity=0)
     assert calls == [seed_disclosure]
