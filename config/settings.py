@@ -122,6 +122,14 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded workbooks: a department's workbook is a few hundred kilobytes; refuse far larger.
 PORTAL_MAX_UPLOAD_BYTES = envint("PORTAL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = PORTAL_MAX_UPLOAD_BYTES + 1024 * 1024
+# A PDF upload (for the PDF reader): refused before it is parsed when it declares more pages
+# or holds more objects than these, and reading stops once its text exceeds
+# PORTAL_PDF_MAX_CHARS characters or PORTAL_PDF_MAX_SECONDS seconds
+# (disclosure/importing/sources.py: pdf_guard, PdfBudget).
+PORTAL_PDF_MAX_PAGES = envint("PORTAL_PDF_MAX_PAGES", 300)
+PORTAL_PDF_MAX_OBJECTS = envint("PORTAL_PDF_MAX_OBJECTS", 200_000)
+PORTAL_PDF_MAX_CHARS = envint("PORTAL_PDF_MAX_CHARS", 2_000_000)
+PORTAL_PDF_MAX_SECONDS = envint("PORTAL_PDF_MAX_SECONDS", 20)
 # Any request body above this is refused (413) before it is read (config/security.py), so
 # an oversized upload never reaches a temporary file even without the reverse proxy.
 PORTAL_MAX_REQUEST_BYTES = envint("PORTAL_MAX_REQUEST_BYTES", PORTAL_MAX_UPLOAD_BYTES + 2**20)

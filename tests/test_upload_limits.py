@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from disclosure.importing.errors import ImportRejected
-from disclosure.importing.sources import MAX_ROWS_PER_SHEET, read_sheets
+from disclosure.importing.sources import MAX_ROWS_PER_SHEET, PdfBudget, pdf_guard, read_sheets
 from tests.test_admin_imports import WORKBOOK, counts, preview_table, staff
 from tests.workbooks import seed_workbook
 
@@ -305,3 +305,69 @@ def test_too_many_cells_in_a_text_file_are_refused():
     with pytest.raises(ImportRejected) as refused:
         read_sheets((line * 1100).encode())
     assert "单元格超过 200000 个" in str(refused.value)
+
+
+# ------------------------------------------------------------------ PDFs (for the PDF reader)
+def blank_pdf(pages: int) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_normal_pdf_passes_the_guard():
+    pdf_guard(blank_pdf(40))
+
+
+def test_a_pdf_with_too_many_pages_is_refused_naming_the_limit(settings):
+    settings.PORTAL_PDF_MAX_PAGES = 30
+    with pytest.raises(ImportRejected) as refused:
+        pdf_guard(blank_pdf(31))
+    assert "PDF 有 31 页，超过 30 页的上限" in str(refused.value)
+
+
+def test_a_page_tree_that_declares_a_million_pages_is_refused():
+    data = b"%PDF-1.7\n1 0 obj << /Type /Pages /Kids [] /Count 1000000 >> endobj\n%%EOF"
+    with pytest.raises(ImportRejected) as refused:
+        pdf_guard(data)
+    assert "PDF 有 1000000 页" in str(refused.value)
+
+
+def test_a_pdf_of_a_million_objects_is_refused_within_seconds():
+    body = b"".join(b"%d 0 obj null endobj\n" % i for i in range(1, 300_001))  # 7 MB
+    data = b"%PDF-1.7\n" + body + b"9 0 obj << /Type /ObjStm /N 900000 /First 1 >> endobj\n"
+    started = time.perf_counter()
+    with pytest.raises(ImportRejected) as refused:
+        pdf_guard(data)
+    assert "超过 200000 个的上限" in str(refused.value)
+    assert time.perf_counter() - started < 5
+
+
+def test_a_hostile_pdf_of_repeated_keys_is_scanned_and_refused_within_seconds():
+    data = b"%PDF-1.7\n" + b"/Count 1 /N 1 " * 700_000  # 10 MB without a single ">"
+    started = time.perf_counter()
+    with pytest.raises(ImportRejected, match="700000 个对象"):
+        pdf_guard(data)
+    assert time.perf_counter() - started < 5
+
+
+def test_the_pdf_readers_budget_stops_at_the_character_and_time_limits(settings):
+    settings.PORTAL_PDF_MAX_CHARS = 1000
+    budget = PdfBudget()
+    budget.spend("页" * 1000)
+    with pytest.raises(ImportRejected, match="超过 1000 个字符的上限"):
+        budget.spend("页")
+    settings.PORTAL_PDF_MAX_SECONDS = 0
+    budget = PdfBudget()
+    time.sleep(0.01)
+    with pytest.raises(ImportRejected, match="超过 0 秒的上限"):
+        budget.spend("")
+
+
+def test_the_importer_still_refuses_pdfs_until_the_pdf_reader_exists():
+    with pytest.raises(ImportRejected, match="这是 PDF 文件"):
+        read_sheets(blank_pdf(1))

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import time
 import xml.parsers.expat
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -396,6 +398,63 @@ def _cell_text(value, budget: _Budget, sheet: str, row: int, column: int) -> str
         return excel_cell_text(value)
     # openpyxl turns the escape _x0000_ into a NUL, which no database column may hold.
     return clean_text(budget.charge(str(value), sheet, row, column).replace("\x00", ""))
+
+
+# ------------------------------------------------------------------ PDFs
+# Cheap, linear scans (no parsing): numbered objects, page objects, the largest declared
+# /Count (a page tree's root declares every page), objects packed in object streams (/N).
+_PDF_OBJECT = re.compile(rb"\b\d{1,10}\s{1,8}\d{1,5}\s{1,8}obj\b")
+_PDF_PAGE = re.compile(rb"/Type\s{0,8}/Page(?![a-zA-Z])")
+_PDF_COUNT = re.compile(rb"/Count\s{1,8}(\d{1,12})")
+_PDF_PACKED = re.compile(rb"/N\s{1,8}(\d{1,12})")
+
+
+def pdf_guard(data: bytes) -> None:
+    """Refuse a PDF that a reader should not even open, by a cheap scan of its bytes: the
+    size (PORTAL_MAX_UPLOAD_BYTES), the pages (PORTAL_PDF_MAX_PAGES: the most of the page
+    objects and the page trees' declared /Count) and the objects (PORTAL_PDF_MAX_OBJECTS:
+    numbered objects plus those packed in object streams). Raises ImportRejected naming the
+    limit. The reader then spends its text and time through `PdfBudget`."""
+    check_size(len(data))
+    if not data.startswith(PDF_MAGIC):
+        raise ImportRejected.single("这不是 PDF 文件。")
+    max_pages = settings.PORTAL_PDF_MAX_PAGES
+    pages = max([len(_PDF_PAGE.findall(data)), *map(int, _PDF_COUNT.findall(data))])
+    if pages > max_pages:
+        raise ImportRejected.single(
+            f"PDF 有 {pages} 页，超过 {max_pages} 页的上限；一份部门决算公开通常不到 100 页。"
+        )
+    max_objects = settings.PORTAL_PDF_MAX_OBJECTS
+    objects = len(_PDF_OBJECT.findall(data)) + sum(map(int, _PDF_PACKED.findall(data)))
+    if objects > max_objects:
+        raise ImportRejected.single(
+            f"PDF 含有 {objects} 个对象，超过 {max_objects} 个的上限，不是一份正常的决算文件；"
+            "已拒绝。"
+        )
+
+
+class PdfBudget:
+    """The text and time a PDF reader may spend on one file: call `spend(text)` after each
+    page's text is extracted; it raises ImportRejected once the characters
+    (PORTAL_PDF_MAX_CHARS) or the seconds (PORTAL_PDF_MAX_SECONDS) are used up."""
+
+    def __init__(self) -> None:
+        self.max_chars = settings.PORTAL_PDF_MAX_CHARS
+        self.max_seconds = settings.PORTAL_PDF_MAX_SECONDS
+        self.chars = 0
+        self.started = time.monotonic()
+
+    def spend(self, text: str = "") -> None:
+        self.chars += len(text)
+        if self.chars > self.max_chars:
+            raise ImportRejected.single(
+                f"PDF 的文字超过 {self.max_chars} 个字符的上限，不是一份部门决算公开；已停止读取。"
+            )
+        if time.monotonic() - self.started > self.max_seconds:
+            raise ImportRejected.single(
+                f"读取 PDF 超过 {self.max_seconds} 秒的上限，已停止；"
+                "请上传 XLSX 工作簿，或联系管理员。"
+            )
 
 
 def read_sheets(data: bytes) -> list[Sheet]:
