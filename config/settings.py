@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
@@ -121,6 +122,17 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded workbooks: a department's workbook is a few hundred kilobytes; refuse far larger.
 PORTAL_MAX_UPLOAD_BYTES = envint("PORTAL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = PORTAL_MAX_UPLOAD_BYTES + 1024 * 1024
+# A PDF upload (for the PDF reader): refused before it is parsed when it declares more pages
+# or holds more objects than these, and reading stops once its text exceeds
+# PORTAL_PDF_MAX_CHARS characters or PORTAL_PDF_MAX_SECONDS seconds
+# (disclosure/importing/sources.py: pdf_guard, PdfBudget).
+PORTAL_PDF_MAX_PAGES = envint("PORTAL_PDF_MAX_PAGES", 300)
+PORTAL_PDF_MAX_OBJECTS = envint("PORTAL_PDF_MAX_OBJECTS", 200_000)
+PORTAL_PDF_MAX_CHARS = envint("PORTAL_PDF_MAX_CHARS", 2_000_000)
+PORTAL_PDF_MAX_SECONDS = envint("PORTAL_PDF_MAX_SECONDS", 20)
+# Any request body above this is refused (413) before it is read (config/security.py), so
+# an oversized upload never reaches a temporary file even without the reverse proxy.
+PORTAL_MAX_REQUEST_BYTES = envint("PORTAL_MAX_REQUEST_BYTES", PORTAL_MAX_UPLOAD_BYTES + 2**20)
 
 # Production hardening: on whenever DEBUG is off, each switchable for a TLS-terminating proxy.
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
@@ -147,9 +159,10 @@ LOGGING = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
-# Background work (building a disclosure's PDFs when it is published). By default a task
-# runs inline, in the process that enqueues it; PORTAL_TASKS_BACKEND=database queues it in
-# the database for a worker (`manage.py db_worker`).
+# Background work (building a disclosure's PDFs when it is published). With DEBUG off the
+# build is queued in the database for a worker (`manage.py db_worker`), so publishing never
+# renders inside the request; PORTAL_TASKS_BACKEND=immediate runs it inline, in the process
+# that enqueues it (the default with DEBUG on, for development and the demo).
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
@@ -158,15 +171,28 @@ _TASK_BACKENDS = {
 TASKS = {
     "default": {
         "BACKEND": _TASK_BACKENDS[
-            envchoice("PORTAL_TASKS_BACKEND", tuple(_TASK_BACKENDS), "immediate")
+            envchoice(
+                "PORTAL_TASKS_BACKEND", tuple(_TASK_BACKENDS), "immediate" if DEBUG else "database"
+            )
         ]
     }
 }
+# A failed PDF build is retried by the worker up to PORTAL_PDF_BUILD_ATTEMPTS attempts in
+# all, waiting PORTAL_PDF_RETRY_SECONDS after the first failure and four times longer after
+# each further one; then it stays failed, shown to reviewers with a rebuild button.
+PORTAL_PDF_BUILD_ATTEMPTS = envint("PORTAL_PDF_BUILD_ATTEMPTS", 4)
+PORTAL_PDF_RETRY_SECONDS = envint("PORTAL_PDF_RETRY_SECONDS", 60)
+
+# How many trusted reverse proxies in front of the portal append to X-Forwarded-For (0: the
+# client is REMOTE_ADDR; 1 behind the documented nginx). The sign-in lockout and the API's
+# rate limit both key on the client address read with it (config/client_ip.py).
+# PORTAL_API_NUM_PROXIES is its former name, still read when the new one is unset.
+PORTAL_TRUSTED_PROXIES = envint("PORTAL_TRUSTED_PROXIES", envint("PORTAL_API_NUM_PROXIES", 0))
 
 # Open data and the read-only API (/api/v1/): anonymous, GET only, rate limited per client
 # address; cross-origin reads allowed on /api/ only. PORTAL_API_RATE is DRF's rate syntax
-# (120/minute, 5000/day); PORTAL_API_NUM_PROXIES is how many trusted proxies add to
-# X-Forwarded-For in front of the portal (0: the client is REMOTE_ADDR).
+# (120/minute, 5000/day). The client address is read by config.client_ip (see
+# PORTAL_TRUSTED_PROXIES).
 INSTALLED_APPS += [
     "rest_framework",
     "django_filters",
@@ -190,7 +216,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["disclosure.api.throttling.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": envstr("PORTAL_API_RATE", "120/minute")},
-    "NUM_PROXIES": envint("PORTAL_API_NUM_PROXIES", 0),
+    "NUM_PROXIES": PORTAL_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "决算公开平台 开放数据 API",
@@ -221,8 +247,11 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 # WeasyPrint reports each step of every PDF build at INFO: keep its warnings only.
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
 
-# Signing in: failed logins are throttled per username and address (django-axes); after
-# PORTAL_LOGIN_FAILURES failures the account is locked for PORTAL_LOGIN_COOLOFF_MINUTES.
+# Signing in: failed logins are throttled per username and client address (django-axes);
+# after PORTAL_LOGIN_FAILURES failures that username is locked for that address for
+# PORTAL_LOGIN_COOLOFF_MINUTES, so a stranger elsewhere cannot lock a known user out. The
+# address is the real client's (PORTAL_TRUSTED_PROXIES), not the proxy's. Administrators
+# see and lift locks in the admin (Axes › 访问尝试).
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
@@ -232,6 +261,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = envint("PORTAL_LOGIN_FAILURES", 5)
 AXES_COOLOFF_TIME = envint("PORTAL_LOGIN_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False

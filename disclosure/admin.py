@@ -45,6 +45,7 @@ from disclosure.models import (
 from disclosure.models.classification import CatalogueKind, Provenance
 from disclosure.models.statements import TableState
 from disclosure.opendata.formats import GuardedCSV, NumberXLSX
+from disclosure.params import id_param
 from disclosure.resources.catalogues import ClassificationCodeResource
 from disclosure.resources.departments import DepartmentResource
 from disclosure.resources.tables import table_resources
@@ -353,9 +354,9 @@ class DisclosureAdmin(GuardedImportMixin, admin.ModelAdmin):
 
     def get_import_form_initial(self, request):
         initial = {}
-        wanted = request.GET.get("disclosure")
-        if wanted and wanted.isdigit():
-            initial["disclosure"] = int(wanted)
+        wanted = id_param(request.GET.get("disclosure"))
+        if wanted is not None:
+            initial["disclosure"] = wanted
         table = request.GET.get("table", "")
         for index, resource in enumerate(self.get_import_resource_classes(request)):
             if resource.spec.number == table:

@@ -12,15 +12,20 @@ so the PDF and the page cannot disagree about a cell. Print templates live in
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -31,6 +36,8 @@ from disclosure.models import (
     Disclosure,
     KeyTask,
     OverallPerformance,
+    PdfBuild,
+    PdfState,
     ProjectEvaluation,
     ProjectFund,
     YearlyGoal,
@@ -261,20 +268,27 @@ def printed_tables(views: list[TableView]) -> list[PrintedTable]:
 
 
 # ------------------------------------------------------------------ HTML
-def _footer_content() -> str:
-    """ "第 N 页 共 M 页" as CSS `content`, from one translatable sentence."""
+def _footer_parts() -> tuple[str, str, str]:
+    """ "第 N 页 共 M 页" split around its page counters, from one translatable sentence:
+    the text before the page number, between the two numbers and after the page count."""
     sentence = _("第 %(page)s 页 共 %(pages)s 页")
-    parts = []
-    rest = sentence
-    for key, counter in (("%(page)s", "counter(page)"), ("%(pages)s", "counter(pages)")):
-        before, _sep, rest = rest.partition(key)
-        parts += [_css_string(before), counter]
-    parts.append(_css_string(rest))
-    return " ".join(parts)
+    before, _sep, rest = sentence.partition("%(page)s")
+    middle, _sep, after = rest.partition("%(pages)s")
+    return before, middle, after
 
 
-def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+# Characters that end or escape a CSS string, or that could end the <style> element the
+# stylesheet is inlined in; each is written as a CSS hex escape instead.
+_CSS_SAFE = re.compile(r"[^0-9A-Za-z \u0080-\U0010ffff]")
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string that can hold nothing but text: control characters
+    (a line break, a form feed, a carriage return would end the string) and line
+    separators are dropped, and every ASCII character other than a letter, a digit or a
+    space is hex-escaped, so quotes, backslashes, `<` and `>` (`</style>`) stay characters."""
+    printable = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs", "Zl", "Zp"))
+    return '"' + _CSS_SAFE.sub(lambda m: f"\\{ord(m.group()):06x}", printable) + '"'
 
 
 def _print_chart(chart):
@@ -295,11 +309,9 @@ def disclosure_html(
             "disclosure": disclosure,
             "department": disclosure.department,
             "layout": disclosure.layout_spec,
-            "running_title": _css_string(
-                _("%(department)s %(year)s年度部门决算")
-                % {"department": disclosure.department.name, "year": disclosure.year_id}
-            ),
-            "footer_content": _footer_content(),
+            "running_title": _("%(department)s %(year)s年度部门决算")
+            % {"department": disclosure.department.name, "year": disclosure.year_id},
+            "footer_parts": _footer_parts(),
         }
         if number is not None:
             (context["table"],) = printed_tables([v for v in views if v.spec.number == number])
@@ -355,20 +367,87 @@ def disclosure_pdf_build(*, disclosure: Disclosure) -> list[str]:
     return names
 
 
+def retry_delay(attempt: int) -> timedelta:
+    """How long to wait after failed attempt number `attempt` (1, 2, …): the base delay
+    (PORTAL_PDF_RETRY_SECONDS), four times longer after each further failure."""
+    return timedelta(seconds=settings.PORTAL_PDF_RETRY_SECONDS * 4 ** (attempt - 1))
+
+
+def _record_failure(disclosure: Disclosure, attempt: int, exc: Exception) -> bool:
+    """Store the failure; True when another attempt is queued."""
+    error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    PdfBuild.objects.update_or_create(
+        disclosure=disclosure,
+        defaults={"state": PdfState.FAILED, "attempts": attempt, "last_error": error},
+    )
+    retry = (
+        attempt < settings.PORTAL_PDF_BUILD_ATTEMPTS
+        and build_disclosure_pdfs.get_backend().supports_defer
+    )
+    logger.error(
+        "PDF build of %s failed (attempt %d of %d)%s",
+        disclosure,
+        attempt,
+        settings.PORTAL_PDF_BUILD_ATTEMPTS,
+        "; retrying" if retry else "; reviewers see it on the dashboard",
+        exc_info=exc,
+    )
+    if retry:
+        later = timezone.now() + retry_delay(attempt)
+        build_disclosure_pdfs.using(run_after=later).enqueue(disclosure.pk, attempt + 1)
+    return retry
+
+
+def disclosure_pdf_build_recorded(*, disclosure: Disclosure, attempt: int = 1) -> list[str]:
+    """Build the PDFs and record the outcome in the disclosure's PdfBuild: built, or failed
+    with the error (logged at error level) and, while attempts remain and the task backend
+    can run work later, another attempt queued with back-off. Never raises for a failed
+    build: a failure is a state reviewers see and act on."""
+    try:
+        names = disclosure_pdf_build(disclosure=disclosure)
+    except Exception as exc:  # any failure of rendering or storage is recorded, not lost
+        _record_failure(disclosure, attempt, exc)
+        return []
+    PdfBuild.objects.update_or_create(
+        disclosure=disclosure,
+        defaults={"state": PdfState.BUILT, "attempts": attempt, "last_error": ""},
+    )
+    return names
+
+
 @task()
-def build_disclosure_pdfs(disclosure_id: int) -> list[str]:
-    """The background task: build a published disclosure's PDFs."""
+def build_disclosure_pdfs(disclosure_id: int, attempt: int = 1) -> list[str]:
+    """The background task: build a published disclosure's PDFs (attempt 1, 2, …)."""
     disclosure = Disclosure.objects.filter(pk=disclosure_id).first()
     if disclosure is None:
         return []
-    return disclosure_pdf_build(disclosure=disclosure)
+    return disclosure_pdf_build_recorded(disclosure=disclosure, attempt=attempt)
 
 
 def disclosure_pdf_schedule(*, disclosure: Disclosure) -> None:
     """Queue the PDF build once the current transaction commits, so that the worker sees
-    the published rows and the person publishing does not wait for the rendering."""
+    the published rows and the person publishing does not wait for the rendering. The
+    build is recorded as queued at once, in the same transaction."""
+    PdfBuild.objects.update_or_create(
+        disclosure=disclosure,
+        defaults={"state": PdfState.QUEUED, "attempts": 0, "last_error": ""},
+    )
     disclosure_id = disclosure.pk
     transaction.on_commit(lambda: build_disclosure_pdfs.enqueue(disclosure_id))
+
+
+@transaction.atomic
+def disclosure_pdf_rebuild(*, disclosure: Disclosure, user) -> None:
+    """A reviewer asks for a published version's PDFs to be built again (after a failure):
+    queued like a publication's build, with an audit row naming who asked."""
+    from disclosure.permissions import is_reviewer
+
+    if not is_reviewer(user) or not disclosure.is_published:
+        raise PermissionDenied("只有财政审核人可以重新生成已公开决算的 PDF。")
+    from disclosure.audit import audit_record
+
+    audit_record(disclosure=disclosure, actor=user, action="pdf_rebuild")
+    disclosure_pdf_schedule(disclosure=disclosure)
 
 
 def pdf_exists(disclosure: Disclosure, number: str | None = None) -> bool:

@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,8 +25,10 @@ from accounts.models import Role
 from disclosure import selectors, workflow
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.services import workbook_import, year_refusal
-from disclosure.models import AuditEvent, Department, Disclosure, Finding
-from disclosure.models.statements import Status
+from disclosure.models import AuditEvent, Department, Disclosure, Finding, PdfBuild
+from disclosure.models.statements import NARRATIVE_MAX_CHARS, Status
+from disclosure.params import id_param, year_param
+from disclosure.pdf import disclosure_pdf_rebuild
 from disclosure.permissions import allowed_actions, can, is_reviewer
 
 NOT_FOUND = "没有找到这份决算。"
@@ -88,6 +91,7 @@ class NarrativeForm(forms.Form):
     body = forms.CharField(
         label=gettext_lazy("正文（纯文本或 Markdown）"),
         required=False,
+        max_length=NARRATIVE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
@@ -107,7 +111,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "import_problems": request.session.pop("import_problems", []),
     }
     if is_reviewer(user):
-        year = int(request.GET.get("year") or today.year - 1)
+        year = year_param(request.GET.get("year")) or today.year - 1
         latest = Disclosure.objects.latest_versions().select_related("department", "year")
         approved = [
             (d, workflow.publication_deadline(d))
@@ -124,6 +128,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
                 "approved": approved,
                 "missing": Department.objects.exclude(disclosures__year_id=year).order_by("code"),
                 "events": AuditEvent.objects.select_related("disclosure__department", "actor")[:20],
+                "failed_pdfs": PdfBuild.objects.failed().select_related("disclosure__department"),
             }
         )
     if user.department_id:
@@ -212,20 +217,20 @@ def workspace_disclosure(request: HttpRequest, year: int, code: str, version: in
             "approve_form": ApproveForm(initial={"approved_on": timezone.localdate()}),
             "correct_form": CorrectForm(),
             "blockers": workflow.submission_blockers(disclosure) if "submit" in actions else [],
+            "pdf_build": PdfBuild.objects.filter(disclosure=disclosure).first(),
+            "may_rebuild_pdf": is_reviewer(request.user) and disclosure.is_published,
         },
     )
 
 
 def _explain_finding(request: HttpRequest, disclosure: Disclosure, actions: set[str]):
     """A preparer's reason why a warning is not an error of the document."""
-    from django.core.exceptions import ValidationError
-
     from disclosure.checks.services import finding_explain
 
     if "edit_narrative" not in actions:
         raise Http404(NOT_FOUND)
     finding = Finding.objects.filter(
-        disclosure=disclosure, pk=request.POST.get("finding") or 0
+        disclosure=disclosure, pk=id_param(request.POST.get("finding")) or 0
     ).first()
     if finding is None:
         raise Http404(NOT_FOUND)
@@ -356,6 +361,21 @@ def workspace_correct(request, year: int, code: str, version: int):
 
 
 @login_required
+@require_POST
+def workspace_pdf_rebuild(request, year: int, code: str, version: int):
+    disclosure = _disclosure_for(request.user, year, code, version)
+    if not is_reviewer(request.user):
+        raise Http404(NOT_FOUND)
+    try:
+        disclosure_pdf_rebuild(disclosure=disclosure, user=request.user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已重新安排生成 PDF。"))
+    return redirect("workspace:disclosure", year, code, version)
+
+
+@login_required
 def workspace_narratives(request, year: int, code: str, version: int):
     disclosure = _disclosure_for(request.user, year, code, version)
     if not can(request.user, "edit_narrative", disclosure):
@@ -374,6 +394,8 @@ def workspace_narratives(request, year: int, code: str, version: int):
                 workflow.narrative_save(disclosure=disclosure, user=request.user, sections=items)
             except workflow.WorkflowError as exc:
                 messages.error(request, str(exc))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
             else:
                 messages.success(request, _("说明已保存。"))
                 return redirect("workspace:disclosure", year, code, version)

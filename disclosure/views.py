@@ -19,6 +19,7 @@ from disclosure import charts, glossary, selectors
 from disclosure.models import Department, Disclosure
 from disclosure.money import ZERO, round_half_up
 from disclosure.pagecache import public_page
+from disclosure.params import text_param, year_param
 from disclosure.tables import DisclosureListTable, board_table
 
 NOT_FOUND = "没有找到这份已公开的决算。"
@@ -83,10 +84,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @public_page("q", "year", "parent", "page", "sort")
 def disclosure_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:50]
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() else None
-    parent = request.GET.get("parent", "").strip()[:64]
+    q = text_param(request.GET.get("q"), max_length=50)
+    year = year_param(request.GET.get("year"))
+    parent = text_param(request.GET.get("parent"), max_length=64)
     results = selectors.disclosure_search(q=q, year=year, parent=parent)
     table = DisclosureListTable(results)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)

@@ -16,4 +16,5 @@ urlpatterns = [
     path(one + "publish/", views.workspace_publish, name="publish"),
     path(one + "correct/", views.workspace_correct, name="correct"),
     path(one + "narratives/", views.workspace_narratives, name="narratives"),
+    path(one + "pdf/rebuild/", views.workspace_pdf_rebuild, name="pdf_rebuild"),
 ]

@@ -33,6 +33,18 @@ def _test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _no_cached_pages_between_tests():
+    # Anonymous public pages are cached (disclosure/pagecache.py), and outside a real commit
+    # a publication does not start a new page generation: a page one test cached must not
+    # be served to the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def seed_bytes() -> bytes:
     return SEED_PATH.read_bytes()

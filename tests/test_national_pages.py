@@ -63,8 +63,8 @@ def test_the_xlsx_export_reads_back_to_the_same_amounts(client, caizhengju):
         year=2024,
         layout="national-2024",
     )
-    assert copy.parsed.proof["stored"] == 195
-    assert copy.parsed.proof["stored_sum"] == "122103.36"
+    assert copy.content.proof["stored"] == 195
+    assert copy.content.proof["stored_sum"] == "122103.36"
 
 
 def test_the_built_pdf_prints_the_national_amounts(caizhengju, settings, tmp_path):

@@ -105,3 +105,31 @@ def test_the_served_descriptor_sits_beside_its_csv(client, seed_disclosure):
     assert client.get(beside).status_code == 200
     wrong = reverse("opendata:year_csv", args=(2021, "final-accounts-2020"))
     assert client.get(wrong).status_code == 404
+
+
+def test_a_row_name_that_is_a_formula_is_written_inert_in_the_year_csv_and_zip(
+    client, seed_text, db
+):
+    # The seed's 行政运行 (2010301) renamed to a formula, and a department named like one:
+    # every text cell of the year's CSV starts with an apostrophe, amounts stay numbers.
+    hostile = seed_text.replace("行政运行", '=HYPERLINK("http://evil.example","行政运行")', 1)
+    assert hostile != seed_text
+    import_file(
+        data=hostile.encode(),
+        department_code="evil",
+        department_name="@SUM(1+1)*cmd|' /C calc'!A0",
+        year=2021,
+        publish=True,
+    )
+    served = client.get(reverse("opendata:year_csv", args=(2021, "final-accounts-2021")))
+    package = client.get(reverse("opendata:year_package", args=(2021,)))
+    with zipfile.ZipFile(io.BytesIO(package.content)) as archive:
+        zipped = archive.read("final-accounts-2021.csv")
+    for content in (served.content, zipped):
+        rows = list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+        names = {row["name"] for row in rows}
+        assert '\'=HYPERLINK("http://evil.example","行政运行")' in names
+        assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
+        assert {row["department_name"] for row in rows} == {"'@SUM(1+1)*cmd|' /C calc'!A0"}
+        negative = [row["amount"] for row in rows if row["amount"].startswith("-")]
+        assert all(Decimal(amount) < 0 for amount in negative)

@@ -323,14 +323,42 @@ def test_the_task_backend_setting_accepts_only_known_backends(monkeypatch):
 
 
 def test_rebuild_pdfs_rebuilds_the_published_disclosures_asked_for(seed_disclosure, monkeypatch):
-    from disclosure.management.commands import rebuild_pdfs
-
     calls = []
     monkeypatch.setattr(
-        rebuild_pdfs, "disclosure_pdf_build", lambda *, disclosure: calls.append(disclosure) or []
+        pdf, "disclosure_pdf_build", lambda *, disclosure: calls.append(disclosure) or ["x"]
     )
     call_command("rebuild_pdfs", "--department", "yuxi-xinfang", "--year", "2021", verbosity=0)
     assert calls == [seed_disclosure]
     with pytest.raises(CommandError):
         call_command("rebuild_pdfs", "--year", "2020", verbosity=0)
     assert calls == [seed_disclosure]
+
+
+# ------------------------------------------------------------------ hostile names
+HOSTILE_NAME = '信访局"; } </style><h1>伪造标题</h1><style> \\\r\f'
+
+
+def test_a_hostile_department_name_cannot_rewrite_the_pdf_or_break_its_header(db, seed_bytes):
+    disclosure = import_file(
+        data=seed_bytes,
+        department_code="hostile",
+        department_name=HOSTILE_NAME,
+        year=2021,
+        publish=True,
+    ).disclosure
+    html = pdf.disclosure_html(disclosure, number="02")
+    style = html[html.index("<style>") : html.index("</style>") + len("</style>")]
+    assert "<h1>" not in style and "\r" not in style and "\f" not in style
+    assert html.count("</style>") == 1
+    pages = page_texts(pdf.html_to_pdf(html))
+    assert "伪造标题" not in squash(pages[0]).replace(squash(HOSTILE_NAME), "")  # no <h1>
+    # The running header prints the name as text, quotes and tags included.
+    header = squash('信访局"; } </style><h1>伪造标题</h1><style> \\ 2021年度部门决算')
+    assert all(header in squash(text) for text in pages), pages[0]
+
+
+def test_css_string_escapes_everything_that_could_end_the_string_or_the_style():
+    assert pdf.css_string("玉溪 A1") == '"玉溪 A1"'
+    assert pdf.css_string('a"b\\c</style>\r\n\f\x00') == (
+        '"a\\000022b\\00005cc\\00003c\\00002fstyle\\00003e"'
+    )

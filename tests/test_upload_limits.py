@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from disclosure.importing.errors import ImportRejected
-from disclosure.importing.sources import MAX_ROWS_PER_SHEET, read_sheets
+from disclosure.importing.sources import MAX_ROWS_PER_SHEET, PdfBudget, pdf_guard, read_sheets
 from tests.test_admin_imports import WORKBOOK, counts, preview_table, staff
 from tests.workbooks import seed_workbook
 
@@ -235,3 +235,141 @@ def test_the_single_table_screen_applies_the_same_limits(client, seed_draft, pre
     assert counts() == before
     stored = settings.PORTAL_UPLOAD_DIR
     assert not stored.exists() or not any(stored.rglob("*.bin"))  # a refused file is not kept
+
+
+def workbook_with_shared_string(text: str, uses: int) -> bytes:
+    """A workbook whose one shared string `text` fills `uses` cells: small to upload, since
+    the zip stores the string once and each cell is a reference to it."""
+    content_types = CONTENT_TYPES.replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    rels = WORKBOOK_RELS.replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId2" Target="sharedStrings.xml" Type="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr("_rels/.rels", RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK_XML)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.'
+            b'org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+            + text.encode()
+            + b"</t></si></sst>",
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(SHEET_START)
+            row = b"<row>" + b'<c t="s"><v>0</v></c>' * 40 + b"</row>"
+            sheet.write(row * (uses // 40))
+            sheet.write(SHEET_END)
+    return out.getvalue()
+
+
+def test_one_huge_shared_string_used_by_every_cell_is_refused_within_seconds(signed_in):
+    # The probe's workbook: a 15 MB string used by 40,000 cells, about 150 kB to upload. Each
+    # cell's text used to be cleaned in full, which kept a worker busy for three quarters of
+    # an hour.
+    data = workbook_with_shared_string("x " * 7_500_000, 40_000)  # 15 MB
+    assert len(data) < 300_000
+    started = time.perf_counter()
+    message = refusal(signed_in, "shared.xlsx", data)
+    assert "超过 32767 个字符" in message and "Excel 单元格的上限" in message
+    assert time.perf_counter() - started < 5
+
+
+def test_cells_within_excels_limit_still_count_towards_the_files_characters(signed_in):
+    # Each cell is within Excel's 32,767 characters, but 40,000 of them are a gigabyte of
+    # text to clean: the file's character budget stops it.
+    data = workbook_with_shared_string("财" * 30_000, 40_000)
+    started = time.perf_counter()
+    message = refusal(signed_in, "shared.xlsx", data)
+    assert "超过 4000000 个字符" in message
+    assert time.perf_counter() - started < 5
+
+
+def test_a_text_file_with_an_overlong_cell_is_refused_naming_the_cell():
+    with pytest.raises(ImportRejected) as refused:
+        read_sheets(("收入决算表\n项目\t" + "字" * 40_000 + "\n").encode())
+    assert "第 2 行第 B 列" in str(refused.value)
+    assert "40000 个字符，超过 32767 个字符的上限" in str(refused.value)
+
+
+def test_too_many_cells_in_a_text_file_are_refused():
+    line = "\t".join(["1"] * 199) + "\n"
+    with pytest.raises(ImportRejected) as refused:
+        read_sheets((line * 1100).encode())
+    assert "单元格超过 200000 个" in str(refused.value)
+
+
+# ------------------------------------------------------------------ PDFs (for the PDF reader)
+def blank_pdf(pages: int) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_normal_pdf_passes_the_guard():
+    pdf_guard(blank_pdf(40))
+
+
+def test_a_pdf_with_too_many_pages_is_refused_naming_the_limit(settings):
+    settings.PORTAL_PDF_MAX_PAGES = 30
+    with pytest.raises(ImportRejected) as refused:
+        pdf_guard(blank_pdf(31))
+    assert "PDF 有 31 页，超过 30 页的上限" in str(refused.value)
+
+
+def test_a_page_tree_that_declares_a_million_pages_is_refused():
+    data = b"%PDF-1.7\n1 0 obj << /Type /Pages /Kids [] /Count 1000000 >> endobj\n%%EOF"
+    with pytest.raises(ImportRejected) as refused:
+        pdf_guard(data)
+    assert "PDF 有 1000000 页" in str(refused.value)
+
+
+def test_a_pdf_of_a_million_objects_is_refused_within_seconds():
+    body = b"".join(b"%d 0 obj null endobj\n" % i for i in range(1, 300_001))  # 7 MB
+    data = b"%PDF-1.7\n" + body + b"9 0 obj << /Type /ObjStm /N 900000 /First 1 >> endobj\n"
+    started = time.perf_counter()
+    with pytest.raises(ImportRejected) as refused:
+        pdf_guard(data)
+    assert "超过 200000 个的上限" in str(refused.value)
+    assert time.perf_counter() - started < 5
+
+
+def test_a_hostile_pdf_of_repeated_keys_is_scanned_and_refused_within_seconds():
+    data = b"%PDF-1.7\n" + b"/Count 1 /N 1 " * 700_000  # 10 MB without a single ">"
+    started = time.perf_counter()
+    with pytest.raises(ImportRejected, match="700000 个对象"):
+        pdf_guard(data)
+    assert time.perf_counter() - started < 5
+
+
+def test_the_pdf_readers_budget_stops_at_the_character_and_time_limits(settings):
+    settings.PORTAL_PDF_MAX_CHARS = 1000
+    budget = PdfBudget()
+    budget.spend("页" * 1000)
+    with pytest.raises(ImportRejected, match="超过 1000 个字符的上限"):
+        budget.spend("页")
+    settings.PORTAL_PDF_MAX_SECONDS = 0
+    budget = PdfBudget()
+    time.sleep(0.01)
+    with pytest.raises(ImportRejected, match="超过 0 秒的上限"):
+        budget.spend("")
+
+
+def test_the_sheet_reader_leaves_pdfs_to_the_document_reader():
+    # A workbook or a flat table is never a PDF; a whole document goes through
+    # importing.reader, which reads PDFs with the guard and budget above.
+    with pytest.raises(ImportRejected, match="这是 PDF 文件"):
+        read_sheets(blank_pdf(1))

@@ -21,7 +21,6 @@ from disclosure.opendata.formats import flat_workbook
 from disclosure.opendata.tabular import (
     FORMULA_STARTS,
     flat_header,
-    guard,
     write_csv,
 )
 
@@ -116,5 +115,5 @@ def blank_template_rows(spec: TableSpec) -> list[list]:
 def blank_template(spec: TableSpec, fmt: str) -> bytes:
     rows = blank_template_rows(spec)
     if fmt == "csv":
-        return write_csv([[guard(c) for c in r] for r in rows])
+        return write_csv(rows)
     return flat_workbook(rows, title=spec.label)

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 
 from disclosure.content import ParsedNarrative
 from disclosure.importing.errors import ImportRejected
-from disclosure.importing.sources import Row, Sheet, check_size
+from disclosure.importing.sources import PdfBudget, Row, Sheet, pdf_guard
 from disclosure.money import clean_text
 
-MAX_PAGES = 300
 MAX_OBJECTS_PER_PAGE = 200_000
 PAGE_NUMBER_RE = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
 PART_RE = re.compile(r"^第\s*([一二三四五六七八九十])\s*部分")
@@ -33,15 +32,6 @@ class PdfDocument:
     sheet: Sheet  # the tables part, every page in one sheet
     narratives: list[ParsedNarrative] = field(default_factory=list)
     pages: int = 0
-
-
-def pdf_guard(data: bytes, pdf) -> None:
-    """Refuse a PDF too large, too long or too heavy to be one department's disclosure."""
-    check_size(len(data))
-    if len(pdf.pages) > MAX_PAGES:
-        raise ImportRejected.single(
-            f"PDF 有 {len(pdf.pages)} 页，超过 {MAX_PAGES} 页的上限，不是一份部门决算公开文件。"
-        )
 
 
 def _cell(text: str | None) -> str:
@@ -127,13 +117,18 @@ def read_pdf(data: bytes, titles: set[str]) -> PdfDocument:
 
     from disclosure.importing.parser import title_key
 
+    pdf_guard(data)  # size, pages and objects, from the bytes, before any parsing
+    budget = PdfBudget()  # characters and seconds, spent page by page
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception:  # pdfminer raises many kinds for a broken or encrypted file
         raise ImportRejected.single("PDF 文件已损坏或加密，无法读取。") from None
+    pages = []
     with pdf:
-        pdf_guard(data, pdf)
-        pages = [_page_rows(page, n) for n, page in enumerate(pdf.pages, 1)]
+        for number, page in enumerate(pdf.pages, 1):
+            rows = _page_rows(page, number)
+            budget.spend("".join(cell for row in rows for cell in row.cells))
+            pages.append(rows)
     rows = [row for page in pages for row in page]
     if not any(row.cells for row in rows if any(row.cells)):
         raise ImportRejected.single(

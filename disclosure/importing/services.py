@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Sum
 
 from disclosure.audit import audit_record
@@ -27,6 +27,7 @@ from disclosure.content import (
     content_write,
 )
 from disclosure.importing.errors import ImportRejected
+from disclosure.importing.locking import first_version_race
 from disclosure.importing.reader import read_document
 from disclosure.layouts import DEFAULT_LAYOUT
 from disclosure.models import Amount, Department, Disclosure, FiscalYear
@@ -122,7 +123,7 @@ def workbook_import(
     content = parse_file(data=data, layout=layout)
     layout = content.layout  # the one detected when none was given
     digest = content.digest()
-    department = _department(actor, department_code, department_name or content.department_name)
+    department = _department(department_code, department_name or content.department_name, year)
     fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
     disclosure, created = _editable_version(actor, department, fiscal_year, layout)
     same = not created and disclosure.content_digest == digest and disclosure.layout == layout
@@ -177,7 +178,7 @@ def _prove_stored(disclosure: Disclosure, content: DisclosureContent) -> None:
         )
 
 
-def _department(actor, code: str, name: str) -> Department:
+def _department(code: str, name: str, year: int) -> Department:
     department = Department.objects.filter(code=code).first()
     if department is not None:
         return department
@@ -186,8 +187,9 @@ def _department(actor, code: str, name: str) -> Department:
             f"部门“{code}”不存在，文件中也没有“部门：”一行：请指定部门名称。"
         )
     department = Department(code=code, name=name)
-    department.full_clean()
-    department.save()
+    department.full_clean(validate_unique=False)
+    with first_version_race(department=name, year=year):
+        department.save()
     return department
 
 
@@ -204,13 +206,8 @@ def _editable_version(
     if refusal:
         raise ImportRejected.single(refusal)
     disclosure.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():
-            disclosure.save()
-    except IntegrityError:
-        raise ImportRejected.single(
-            f"{department.name} {year.year}年度的决算正在由另一次上传创建，请稍后重试。"
-        ) from None
+    with first_version_race(department=department.name, year=year.year):
+        disclosure.save()
     return disclosure, True
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import time
 import xml.parsers.expat
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -48,7 +50,13 @@ MAX_SHEETS = 64
 MAX_ROWS_PER_SHEET = 20_000
 MAX_ROWS_TOTAL = 60_000
 MAX_COLUMNS = 200
-MAX_CELLS = 1_000_000  # in the whole workbook; a department's has a few tens of thousands
+MAX_CELLS = 200_000  # in the whole file; a department's workbook has a few tens of thousands
+# Excel's own limit for one cell; a 说明 paragraph is a few thousand characters.
+MAX_CELL_CHARS = 32_767
+# Every cell's text added up, shared strings counted once per cell that uses them: a
+# department's workbook has a few hundred thousand characters. Bounds the cleaning work
+# whatever the file's shape (one long string used by every cell costs its length per cell).
+MAX_TOTAL_CHARS = 4_000_000
 SCAN_CHUNK = 64 * 1024
 FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ")  # <f> or a prefixed <x:f>
 
@@ -138,9 +146,16 @@ def _decode(data: bytes) -> str:
             raise ImportRejected.single("UTF-16 文本文件已损坏，无法读取。") from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        # detect_format looks at the first 4 kB only; a NUL anywhere means the file is not
+        # text (and PostgreSQL would refuse to store it).
+        if "\x00" in text:
+            raise ImportRejected.single(
+                "文件中含有空字符（NUL），不是文本文件：只接受 XLSX、CSV 或文本文件。"
+            )
+        return text
     raise ImportRejected.single("无法识别文本编码：请以 UTF-8 或 GB18030 保存。")
 
 
@@ -170,11 +185,54 @@ def _limited(rows: Iterable[list[str]], sheet: str) -> Iterator[Row]:
         yield Row(number, _check_width(cells, sheet, number))
 
 
+def _cell_too_long(length: int, location: Location | None = None) -> ImportRejected:
+    return ImportRejected.single(
+        f"单元格有 {length} 个字符，超过 {MAX_CELL_CHARS} 个字符的上限（Excel 单元格的上限）；"
+        "已停止读取。",
+        location=location or Location(),
+    )
+
+
+def _too_many_chars() -> ImportRejected:
+    return ImportRejected.single(
+        f"文件的文字共超过 {MAX_TOTAL_CHARS} 个字符，不是一份部门决算公开表；已停止读取。"
+    )
+
+
+def _too_many_cells() -> ImportRejected:
+    return ImportRejected.single(
+        f"文件的单元格超过 {MAX_CELLS} 个，不是一份部门决算公开表；已停止读取。"
+    )
+
+
+class _Budget:
+    """The cells and characters a file may still use; each raw cell is charged before it is
+    cleaned, so the cleaning work is bounded by MAX_TOTAL_CHARS whatever the file's shape."""
+
+    def __init__(self) -> None:
+        self.cells = 0
+        self.chars = 0
+
+    def charge(self, raw: str, sheet: str, row: int, column: int) -> str:
+        length = len(raw)
+        if length > MAX_CELL_CHARS:
+            raise _cell_too_long(length, Location(sheet, row, column))
+        self.cells += 1
+        self.chars += length
+        if self.cells > MAX_CELLS:
+            raise _too_many_cells()
+        if self.chars > MAX_TOTAL_CHARS:
+            raise _too_many_chars()
+        return raw
+
+
 def read_text(data: bytes) -> list[Sheet]:
     text = _decode(data)
     # Counting line breaks is cheap; a file of blank lines is refused before any row exists.
     if text.count("\n") > MAX_ROWS_PER_SHEET:
         raise _too_many_rows("")
+    if len(text) > MAX_TOTAL_CHARS:
+        raise _too_many_chars()
     lines = text.splitlines()
     # Tab-separated is what a copy out of the published document gives; without any tab,
     # the file is read as CSV (amounts with thousands separators are then quoted).
@@ -187,8 +245,13 @@ def read_text(data: bytes) -> list[Sheet]:
         )
     else:
         cells = csv.reader(io.StringIO(text))
+    budget = _Budget()
+    cleaned = (
+        [clean_text(budget.charge(c, "", number, i)) for i, c in enumerate(row)]
+        for number, row in enumerate(cells, 1)
+    )
     try:
-        rows = list(_limited(([clean_text(c) for c in row] for row in cells), ""))
+        rows = list(_limited(cleaned, ""))
     except csv.Error as exc:
         raise ImportRejected.single(f"CSV 格式错误：{exc}") from None
     return [Sheet("", rows)]
@@ -306,11 +369,14 @@ def _scan_parts(archive: zipfile.ZipFile) -> str:
         if not info.filename.lower().endswith((".xml", ".rels")):
             continue
         rows = 0
+        text = 0  # characters of the shared string (si) or cell (c) being read
         parser = xml.parsers.expat.ParserCreate()
 
         def start(name, attrs):
-            nonlocal rows, cells
+            nonlocal rows, cells, text
             local = name.rsplit(":", 1)[-1]
+            if local in ("si", "c"):
+                text = 0
             if local == "row":
                 rows += 1
                 if rows > MAX_ROWS_PER_SHEET:
@@ -321,14 +387,22 @@ def _scan_parts(archive: zipfile.ZipFile) -> str:
             elif local == "c":
                 cells += 1
                 if cells > MAX_CELLS:
-                    raise _Refused(
-                        f"工作簿的单元格超过 {MAX_CELLS} 个，不是一份部门决算公开表；已停止读取。"
-                    )
+                    raise _Refused(str(_too_many_cells()))
+
+        def characters(data):
+            nonlocal text
+            text += len(data)
+            if text > MAX_CELL_CHARS:
+                raise _Refused(
+                    f"工作簿中有一个单元格的文字超过 {MAX_CELL_CHARS} 个字符"
+                    "（Excel 单元格的上限），不是一份部门决算公开表；已停止读取。"
+                )
 
         def doctype(*args):
             raise _Refused("工作簿的 XML 中含有 DTD（实体声明），正常的 XLSX 不会有；已拒绝。")
 
         parser.StartElementHandler = start
+        parser.CharacterDataHandler = characters
         parser.StartDoctypeDeclHandler = doctype
         parser.EntityDeclHandler = doctype
         is_sheet, has_formula, tail = info.filename.startswith("xl/worksheets/"), False, b""
@@ -374,6 +448,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
         raise ImportRejected.single(f"XLSX 文件无法读取：{exc.__class__.__name__}") from None
     sheets = []
     total = 0
+    budget = _Budget()
     try:
         if len(book.worksheets) > MAX_SHEETS:
             raise ImportRejected.single(f"工作簿有 {len(book.worksheets)} 张工作表，超过上限。")
@@ -382,7 +457,10 @@ def read_xlsx(data: bytes) -> list[Sheet]:
             # openpyxl pad every row to it: read the cells that exist instead.
             ws.reset_dimensions()
             rows: list[Row] = []
-            values = ([_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True))
+            values = (
+                [_cell_text(v, budget, ws.title, number, i) for i, v in enumerate(row)]
+                for number, row in enumerate(ws.iter_rows(values_only=True), 1)
+            )
             for row in _limited(values, ws.title):
                 while row.cells and not row.cells[-1]:
                     row.cells.pop()
@@ -402,14 +480,73 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     return sheets
 
 
-def _cell_text(value) -> str:
+def _cell_text(value, budget: _Budget, sheet: str, row: int, column: int) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
+        budget.charge("", sheet, row, column)
         return excel_cell_text(value)
-    return clean_text(str(value))
+    # openpyxl turns the escape _x0000_ into a NUL, which no database column may hold.
+    return clean_text(budget.charge(str(value), sheet, row, column).replace("\x00", ""))
+
+
+# ------------------------------------------------------------------ PDFs
+# Cheap, linear scans (no parsing): numbered objects, page objects, the largest declared
+# /Count (a page tree's root declares every page), objects packed in object streams (/N).
+_PDF_OBJECT = re.compile(rb"\b\d{1,10}\s{1,8}\d{1,5}\s{1,8}obj\b")
+_PDF_PAGE = re.compile(rb"/Type\s{0,8}/Page(?![a-zA-Z])")
+_PDF_COUNT = re.compile(rb"/Count\s{1,8}(\d{1,12})")
+_PDF_PACKED = re.compile(rb"/N\s{1,8}(\d{1,12})")
+
+
+def pdf_guard(data: bytes) -> None:
+    """Refuse a PDF that a reader should not even open, by a cheap scan of its bytes: the
+    size (PORTAL_MAX_UPLOAD_BYTES), the pages (PORTAL_PDF_MAX_PAGES: the most of the page
+    objects and the page trees' declared /Count) and the objects (PORTAL_PDF_MAX_OBJECTS:
+    numbered objects plus those packed in object streams). Raises ImportRejected naming the
+    limit. The reader then spends its text and time through `PdfBudget`."""
+    check_size(len(data))
+    if not data.startswith(PDF_MAGIC):
+        raise ImportRejected.single("这不是 PDF 文件。")
+    max_pages = settings.PORTAL_PDF_MAX_PAGES
+    pages = max([len(_PDF_PAGE.findall(data)), *map(int, _PDF_COUNT.findall(data))])
+    if pages > max_pages:
+        raise ImportRejected.single(
+            f"PDF 有 {pages} 页，超过 {max_pages} 页的上限；一份部门决算公开通常不到 100 页。"
+        )
+    max_objects = settings.PORTAL_PDF_MAX_OBJECTS
+    objects = len(_PDF_OBJECT.findall(data)) + sum(map(int, _PDF_PACKED.findall(data)))
+    if objects > max_objects:
+        raise ImportRejected.single(
+            f"PDF 含有 {objects} 个对象，超过 {max_objects} 个的上限，不是一份正常的决算文件；"
+            "已拒绝。"
+        )
+
+
+class PdfBudget:
+    """The text and time a PDF reader may spend on one file: call `spend(text)` after each
+    page's text is extracted; it raises ImportRejected once the characters
+    (PORTAL_PDF_MAX_CHARS) or the seconds (PORTAL_PDF_MAX_SECONDS) are used up."""
+
+    def __init__(self) -> None:
+        self.max_chars = settings.PORTAL_PDF_MAX_CHARS
+        self.max_seconds = settings.PORTAL_PDF_MAX_SECONDS
+        self.chars = 0
+        self.started = time.monotonic()
+
+    def spend(self, text: str = "") -> None:
+        self.chars += len(text)
+        if self.chars > self.max_chars:
+            raise ImportRejected.single(
+                f"PDF 的文字超过 {self.max_chars} 个字符的上限，不是一份部门决算公开；已停止读取。"
+            )
+        if time.monotonic() - self.started > self.max_seconds:
+            raise ImportRejected.single(
+                f"读取 PDF 超过 {self.max_seconds} 秒的上限，已停止；"
+                "请上传 XLSX 工作簿，或联系管理员。"
+            )
 
 
 def read_sheets(data: bytes) -> list[Sheet]:

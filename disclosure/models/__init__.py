@@ -2,6 +2,7 @@ from disclosure.models.audit import AuditEvent
 from disclosure.models.checks import CheckRun, Finding, FindingExplanation
 from disclosure.models.classification import Catalogue, ClassificationCode
 from disclosure.models.organisation import Department, FiscalYear
+from disclosure.models.pdfs import PdfBuild, PdfState
 from disclosure.models.performance import (
     Indicator,
     KeyTask,
@@ -34,6 +35,8 @@ __all__ = [
     "KeyTask",
     "NarrativeSection",
     "OverallPerformance",
+    "PdfBuild",
+    "PdfState",
     "ProjectEvaluation",
     "ProjectFund",
     "TableRow",

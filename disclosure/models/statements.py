@@ -1,5 +1,6 @@
 """A department's disclosure for a year, and the amounts of its tables exactly as printed."""
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -203,6 +204,11 @@ class Amount(models.Model):
         return f"{self.column}={self.value if self.value is not None else self.mark}"
 
 
+# A section of 说明 is a few thousand characters; far longer ones made the PDF build run for
+# many seconds (200,000 characters: 6 s). One Excel cell holds at most 32,767.
+NARRATIVE_MAX_CHARS = 50_000
+
+
 class NarrativeSection(models.Model):
     """A text section: 公开10's grid, or an explanation (说明) published with the tables."""
 
@@ -211,7 +217,12 @@ class NarrativeSection(models.Model):
     position = models.PositiveIntegerField(_("顺序"))
     heading = models.CharField(_("标题"), max_length=200, blank=True)
     subheading = models.CharField(_("小标题"), max_length=200, blank=True)
-    body = models.TextField(_("正文"), blank=True)
+    body = models.TextField(
+        _("正文"),
+        blank=True,
+        max_length=NARRATIVE_MAX_CHARS,
+        validators=[MaxLengthValidator(NARRATIVE_MAX_CHARS)],
+    )
 
     class Meta:
         verbose_name = _("说明")

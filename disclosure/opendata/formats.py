@@ -13,7 +13,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from disclosure.opendata.tabular import (
-    guard,
     write_csv,
 )
 
@@ -22,18 +21,12 @@ COUNT_FORMAT = "#,##0"
 EXCEL_DIGITS = 15  # significant digits Excel keeps
 
 
-def _text_cell(value) -> str:
-    if value is None:
-        return ""
-    return guard(str(value)) if isinstance(value, str) else str(value)
-
-
 class GuardedCSV(base_formats.CSV):
-    """CSV as the portal's open data writes it: UTF-8 with a BOM; text cells made inert."""
+    """CSV as the portal's open data writes it (the one CSV writer): UTF-8 with a BOM, text
+    cells made inert."""
 
     def export_data(self, dataset, **kwargs):
-        rows = [[_text_cell(c) for c in record] for record in dataset]
-        return write_csv([list(dataset.headers or []), *rows])
+        return write_csv([list(dataset.headers or []), *dataset])
 
     def is_binary(self):
         return True

@@ -12,13 +12,14 @@ value); the package carries `countryCode`, `fiscalPeriod` and `granularity`. It 
 the `tabular-data-package` profile rather than `fiscal-data-package`: validating the
 latter needs a JSON schema fetched from the network, and the portal reaches none. The
 CSV is UTF-8 without a byte-order mark (a machine reads this one; the per-table CSVs
-carry the mark for Excel).
+carry the mark for Excel), written by the portal's one CSV writer, which guards every text
+cell against being run as a formula.
 """
 
 from __future__ import annotations
 
-import csv
 import io
+import itertools
 import json
 import zipfile
 from collections.abc import Iterable
@@ -28,7 +29,7 @@ from django.utils import translation
 
 from disclosure.models import Disclosure
 from disclosure.opendata.flat import classification, columns_for_side, flat_rows, row_unit
-from disclosure.opendata.tabular import plain_amount
+from disclosure.opendata.tabular import plain_amount, write_csv
 from disclosure.selectors import disclosure_tables
 
 CURRENCY = "CNY"
@@ -147,12 +148,8 @@ def disclosure_records(disclosure: Disclosure) -> Iterable[list]:
 
 
 def year_csv(disclosures: Iterable[Disclosure]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(FIELD_NAMES)
-    for disclosure in disclosures:
-        writer.writerows(disclosure_records(disclosure))
-    return out.getvalue().encode("utf-8")
+    records = (record for d in disclosures for record in disclosure_records(d))
+    return write_csv(itertools.chain([FIELD_NAMES], records), bom=False)
 
 
 def descriptor(year: int, disclosures: list[Disclosure], *, csv_path: str) -> dict:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils import translation
@@ -27,6 +29,7 @@ from disclosure.presentation import TableView
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
 
 
 def guard(text: str) -> str:
@@ -41,13 +44,21 @@ def plain_amount(value: Decimal, *, count: bool = False) -> str:
     return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else str(value)
 
 
-def write_csv(rows: list[list[str]]) -> bytes:
-    """Rows as CSV bytes: UTF-8 with a BOM, CRLF line ends. Cells are written as given:
-    guard text cells first."""
+def _inert(value) -> str:
+    """A cell as written: a plain number ("-35.00") as it is, any other text guarded."""
+    text = "" if value is None else str(value)
+    return text if _PLAIN_NUMBER.match(text) else guard(text)
+
+
+def write_csv(rows: Iterable[Iterable], *, bom: bool = True) -> bytes:
+    """Rows as CSV bytes: UTF-8 (with a BOM unless `bom=False`), CRLF line ends. The one
+    CSV writer of the portal: every text cell goes through the formula guard here, so a
+    caller cannot forget it; plain numbers stay numbers."""
     out = io.StringIO()
-    out.write(BOM)
+    if bom:
+        out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([_inert(cell) for cell in row] for row in rows)
     return out.getvalue().encode("utf-8")
 
 

@@ -104,5 +104,6 @@ def action_label(action: str) -> str:
         "correct": gettext("发起更正"),
         "edit_narrative": gettext("修改说明"),
         "explain_finding": gettext("说明检查发现"),
+        "pdf_rebuild": gettext("重新生成 PDF"),
     }
     return labels.get(action, action)
