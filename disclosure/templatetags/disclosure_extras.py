@@ -106,3 +106,28 @@ def action_label(action: str) -> str:
         "explain_finding": gettext("说明检查发现"),
     }
     return labels.get(action, action)
+
+
+@register.filter
+def money_abs(value):
+    """An amount without its sign (the sentence says 增加 or 减少)."""
+    from disclosure.money import format_amount
+
+    return format_amount(abs(value)) if value is not None else ""
+
+
+@register.filter
+def percent_abs(value) -> str:
+    """A percentage without its sign, as "3.2%"."""
+    return f"{abs(value)}%" if value is not None else ""
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """A disclosure status (draft, submitted …) in words."""
+    from disclosure.models.statements import Status
+
+    try:
+        return Status(value).label
+    except ValueError:
+        return value or "—"
