@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from disclosure import selectors
 from disclosure.checks.selectors import CheckReport
-from disclosure.models import Amount, Disclosure, DisclosureTable
+from disclosure.models import Amount, Disclosure
 from disclosure.models.classification import level_of
 from disclosure.money import ZERO, round_half_up
 from disclosure.presentation import convert
@@ -100,18 +100,6 @@ class Glance:
         return not (self.totals or self.classes or self.splits or self.sangong)
 
 
-def _units(disclosure: Disclosure) -> dict[str, str]:
-    """Each table's printed unit (as stored, or as the layout declares it)."""
-    layout = disclosure.layout_spec
-    units = {spec.number: spec.unit for spec in layout.tables}
-    for number, unit in DisclosureTable.objects.filter(disclosure=disclosure).values_list(
-        "number", "unit"
-    ):
-        if unit:
-            units[number] = unit
-    return units
-
-
 def _wan(value: Decimal | None, unit: str) -> Decimal | None:
     if value is None:
         return None
@@ -128,7 +116,7 @@ def previous_disclosure(disclosure: Disclosure) -> Disclosure | None:
     )
 
 
-def _largest_classes(disclosure: Disclosure, unit: str, total: Decimal | None) -> list[Figure]:
+def _largest_classes(disclosure: Disclosure, total: Decimal | None) -> list[Figure]:
     figure = disclosure.layout_spec.figures.get("spend_total")
     if figure is None:
         return []
@@ -136,15 +124,16 @@ def _largest_classes(disclosure: Disclosure, unit: str, total: Decimal | None) -
         row__table__disclosure=disclosure,
         row__table__number=figure.table,
         column=figure.column,
-    ).values_list("row__code", "row__name", "value")
+    ).values_list("row__code", "row__name", "value", "row__table__unit")
+    spec_unit = disclosure.layout_spec.table(figure.table).unit
     classes = [
         Figure(
             key=code,
             label=f"{code} {name}",
             table=figure.table,
-            value=_wan(value, unit),
+            value=_wan(value, unit or spec_unit),
         )
-        for code, name, value in rows
+        for code, name, value, unit in rows
         if code and level_of(code) == 1 and value
     ]
     classes.sort(key=lambda f: f.value, reverse=True)
@@ -187,24 +176,31 @@ def quality_in_words(report: CheckReport | None) -> Quality | None:
     return Quality("clean", _("各项勾稽关系均相符。"), _("表内、表间的合计与明细都对得上。"))
 
 
-def disclosure_glance(disclosure: Disclosure, *, report: CheckReport | None = None) -> Glance:
-    """The summary of one disclosure (a handful of queries, independent of its size)."""
+def disclosure_glance(
+    disclosure: Disclosure,
+    *,
+    report: CheckReport | None = None,
+    history: list[Disclosure] | None = None,
+) -> Glance:
+    """The summary of one disclosure: two queries, whatever its size. `history` (the
+    department's current disclosures, as the page already has them) saves looking up last
+    year's."""
     layout = disclosure.layout_spec
     figures = layout.figures
-    previous = previous_disclosure(disclosure)
-    values = selectors.figure_values([d for d in (disclosure, previous) if d])
-    units = _units(disclosure)
-    previous_units = _units(previous) if previous is not None else {}
+    if history is None:
+        previous = previous_disclosure(disclosure)
+    else:
+        previous = next((d for d in history if d.year_id == disclosure.year_id - 1), None)
+    cells = selectors.figure_cells([d for d in (disclosure, previous) if d])
 
     def figure(key: str) -> Figure | None:
         spec = figures.get(key)
         if spec is None:
             return None
-        value = _wan(values[disclosure.pk].get(key), units.get(spec.table, "元"))
+        value = _wan(*cells[disclosure.pk][key])
         before = None
-        if previous is not None and key in previous.layout_spec.figures:
-            before_spec = previous.layout_spec.figures[key]
-            before = _wan(values[previous.pk].get(key), previous_units.get(before_spec.table, "元"))
+        if previous is not None and key in cells[previous.pk]:
+            before = _wan(*cells[previous.pk][key])
         return Figure(key, spec.display_label(), spec.table, value, before)
 
     totals = [f for f in (figure(k) for k in TOTALS) if f is not None and f.value is not None]
@@ -221,14 +217,14 @@ def disclosure_glance(disclosure: Disclosure, *, report: CheckReport | None = No
     # beside a final amount in 元 under one unit line; converting would hide that (the unit
     # check reports it), so the reader sees the two numbers the table shows.
     sangong, sangong_unit = [], ""
-    raw = values[disclosure.pk]
+    raw = {key: cell[0] for key, cell in cells[disclosure.pk].items()}
     for budget_key, actual_key in SANGONG:
         actual = figures.get(actual_key)
         budget = figures.get(budget_key)
         if actual is None or (raw.get(actual_key) is None and raw.get(budget_key) is None):
             continue
         label = actual.display_label() if actual_key != "sangong_actual" else _("“三公”经费合计")
-        sangong_unit = units.get(actual.table, "元")
+        sangong_unit = cells[disclosure.pk][actual_key][1]
         sangong.append(
             BudgetLine(
                 label,
@@ -237,11 +233,10 @@ def disclosure_glance(disclosure: Disclosure, *, report: CheckReport | None = No
                 raw.get(actual_key),
             )
         )
-    spend_unit = units.get(figures["spend_total"].table, "元") if "spend_total" in figures else ""
     return Glance(
         unit=SHOWN_UNIT,
         totals=totals,
-        classes=_largest_classes(disclosure, spend_unit, spend.value if spend else None),
+        classes=_largest_classes(disclosure, spend.value if spend else None),
         splits=splits,
         sangong=sangong,
         sangong_unit=sangong_unit,

@@ -113,12 +113,30 @@ def published_years() -> list[int]:
 
 def figure_values(disclosures: list[Disclosure]) -> dict[int, dict[str, Decimal | None]]:
     """Each disclosure's key figures (declared in its layout), in one query."""
+    return {
+        pk: {key: cell[0] for key, cell in cells.items()}
+        for pk, cells in figure_cells(disclosures).items()
+    }
+
+
+def figure_cells(
+    disclosures: list[Disclosure],
+) -> dict[int, dict[str, tuple[Decimal | None, str]]]:
+    """Each disclosure's key figures with the unit their table prints (the stored unit, or
+    the layout's), in one query: {disclosure id: {figure key: (value, unit)}}."""
     wanted: dict[tuple[int, str, str, str], str] = {}
     for d in disclosures:
         for key, f in d.layout_spec.figures.items():
             wanted[(d.pk, f.table, f.row, f.column)] = key
-    values: dict[int, dict[str, Decimal | None]] = {
-        d.pk: dict.fromkeys(d.layout_spec.figures) for d in disclosures
+    values: dict[int, dict[str, tuple[Decimal | None, str]]] = {
+        d.pk: {
+            key: (
+                None,
+                d.layout_spec.table(f.table).unit if d.layout_spec.has_table(f.table) else "",
+            )
+            for key, f in d.layout_spec.figures.items()
+        }
+        for d in disclosures
     }
     if not wanted:
         return values
@@ -127,11 +145,18 @@ def figure_values(disclosures: list[Disclosure]) -> dict[int, dict[str, Decimal 
         row__table__number__in={k[1] for k in wanted},
         row__key__in={k[2] for k in wanted},
         column__in={k[3] for k in wanted},
-    ).values_list("row__table__disclosure_id", "row__table__number", "row__key", "column", "value")
+    ).values_list(
+        "row__table__disclosure_id",
+        "row__table__number",
+        "row__key",
+        "column",
+        "value",
+        "row__table__unit",
+    )
     for cell in found:
         key = wanted.get(cell[:4])
         if key is not None:
-            values[cell[0]][key] = cell[4]
+            values[cell[0]][key] = (cell[4], cell[5] or values[cell[0]][key][1])
     return values
 
 
@@ -152,3 +177,23 @@ def versions_of(disclosure: Disclosure) -> list[Disclosure]:
         .filter(department_id=disclosure.department_id, year_id=disclosure.year_id)
         .order_by("-version")
     )
+
+
+def return_reasons(disclosures) -> dict[int, object]:
+    """The reviewer's latest return (an AuditEvent with its comment, actor and time) of each
+    given disclosure that is returned now, keyed by disclosure id (one query)."""
+    from disclosure.models import AuditEvent
+    from disclosure.models.statements import Status
+
+    ids = [d.pk for d in disclosures if d.status == Status.RETURNED]
+    reasons: dict[int, object] = {}
+    if not ids:
+        return reasons
+    events = (
+        AuditEvent.objects.filter(disclosure_id__in=ids, action="return")
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+    for event in events:
+        reasons.setdefault(event.disclosure_id, event)
+    return reasons

@@ -141,7 +141,7 @@ def disclosure_detail(
             "is_current": versions[0].pk == disclosure.pk,
             "terms": glossary.terms(),
             "quality": quality,
-            "glance": disclosure_glance(disclosure, report=quality),
+            "glance": disclosure_glance(disclosure, report=quality, history=history),
         },
     )
 

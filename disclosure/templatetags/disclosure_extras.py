@@ -16,10 +16,14 @@ def term_link(text: str):
 
 
 @register.simple_tag
-def statement(view, highlights=None):
+def statement(view, highlights=None, disclosure=None):
+    """The printed table of a view; with the disclosure, it prints the form's
+    编制单位 / 年度 / 金额单位 line above the table as the paper form does."""
     from disclosure.tables import statement_table
 
-    return statement_table(view, highlights or set())
+    table = statement_table(view, highlights or set())
+    table.disclosure = disclosure
+    return table
 
 
 @register.filter
@@ -131,3 +135,13 @@ def status_label(value: str) -> str:
         return Status(value).label
     except ValueError:
         return value or "—"
+
+
+@register.filter
+def finding_anchor(finding) -> str:
+    """The id of the table cell a finding points at (empty when it names no cell)."""
+    from disclosure.tables import cell_anchor
+
+    if not finding.row_key:
+        return ""
+    return cell_anchor(finding.table_number, finding.row_key, finding.column_key)
