@@ -6,8 +6,8 @@ from decimal import Decimal
 from functools import cache
 
 from django.db import connection
-from django.db.models import Prefetch, Q
-from django.db.models.functions import Collate
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Collate, Replace
 
 from disclosure.models import (
     Amount,
@@ -72,15 +72,74 @@ def disclosure_tables(disclosure: Disclosure, *, unit: str | None = None) -> lis
 
 
 # ------------------------------------------------------------------ finding and comparing
+def normalise_query(q: str) -> str:
+    """What a reader typed, as the documents write it: traditional characters become
+    simplified (信訪 → 信访, OpenCC's t2s table), runs of spaces one space."""
+    return " ".join(_to_simplified(q).split())
+
+
+@cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _to_simplified(text: str) -> str:
+    return _converter().convert(text) if text else text
+
+
+def _tables_titled(q: str) -> Q:
+    """Disclosures with data in a table whose declared title contains q (三公 finds the
+    “三公”经费 table; its heading line carries no amount of its own)."""
+    from disclosure.layouts import all_layouts
+    from disclosure.models.statements import TableState
+
+    wanted = Q(pk__in=[])
+    for slug, layout in all_layouts().items():
+        numbers = [
+            t.number
+            for t in layout.tables
+            if q.lower() in t.title.replace("“", "").replace("”", "").lower()
+        ]
+        if numbers:
+            tables = DisclosureTable.objects.filter(
+                disclosure=OuterRef("pk"), number__in=numbers, state=TableState.PROVIDED
+            )
+            wanted |= Q(layout=slug) & Exists(tables)
+    return wanted
+
+
 def disclosure_search(*, q: str = "", year: int | None = None, parent: str = ""):
     """Current published disclosures, filtered; sorted by year then department name in
-    pinyin order where PostgreSQL's ICU collation exists, by department code otherwise."""
+    pinyin order where PostgreSQL's ICU collation exists, by department code otherwise.
+
+    `q` finds a disclosure by its department's name or code, its 主管部门, or any row of its
+    tables by name (三公, 信访事务) or code (2010308, 201); traditional characters match
+    their simplified forms."""
     qs = Disclosure.objects.current().select_related("department", "department__parent", "year")
+    q = normalise_query(q)
     if q:
+        # Rows that carry an amount: a layout's fixed lines are stored for every disclosure,
+        # and "教育支出" printed empty is not something the department spent.
+        rows = (
+            TableRow.objects.filter(table__disclosure=OuterRef("pk"))
+            .filter(Q(amounts__value__gt=0) | Q(amounts__value__lt=0))
+            .annotate(
+                plain=Replace(Replace(F("name"), Value("“"), Value("")), Value("”"), Value(""))
+            )
+            .filter(
+                Q(plain__icontains=q) | Q(code__startswith=q)
+                if q.isdigit()
+                else Q(plain__icontains=q)
+            )
+        )
         qs = qs.filter(
             Q(department__name__icontains=q)
             | Q(department__code__icontains=q)
             | Q(department__parent__name__icontains=q)
+            | Exists(rows)
+            | _tables_titled(q)
         )
     if year:
         qs = qs.for_year(year)

@@ -122,7 +122,7 @@ class DisclosureListTable(tables.Table):
     parent = tables.Column(
         verbose_name=_("主管部门"),
         accessor="department__parent__name",
-        default="",
+        empty_values=(),
         order_by=("department__parent__code", "department__code"),
     )
     year = tables.Column(verbose_name=_("年度"), accessor="year_id")
@@ -140,6 +140,13 @@ class DisclosureListTable(tables.Table):
 
     def render_version(self, value):
         return f"v{value}"
+
+    def value_parent(self, record, value):
+        return value or record.department.name
+
+    def render_parent(self, record, value):
+        # A first-level budget unit (no parent recorded) is its own 主管部门.
+        return (record.department.parent or record.department).name
 
 
 class AmountColumn(tables.Column):
