@@ -171,6 +171,7 @@ def table_detail(request: HttpRequest, year: int, code: str, number: str) -> Htt
     layout = disclosure.layout_spec
     numbers = layout.numbers
     index = numbers.index(number)
+    report = _quality_report(disclosure)
     return render(
         request,
         "disclosure/table.html",
@@ -182,6 +183,7 @@ def table_detail(request: HttpRequest, year: int, code: str, number: str) -> Htt
             "previous": numbers[index - 1] if index > 0 else None,
             "next": numbers[index + 1] if index + 1 < len(numbers) else None,
             "terms": glossary.terms(),
+            "table_quality": next((g for g in report.groups if g.number == number), None),
         },
     )
 
