@@ -229,7 +229,7 @@ class DocsView(SpectacularRedocView):
 DOCS_CSP = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline'",  # Redoc.init(…) inline
+        "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",  # Redoc injects its styles
         "img-src 'self' data:",
         "font-src 'self' data:",
