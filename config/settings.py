@@ -85,7 +85,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "disclosure:home"
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "disclosure:home"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -323,3 +323,12 @@ if PORTAL_S3_BUCKET:
 # A year's open-data package is built on request (and cached) while the year has at most
 # this many published disclosures; above it, in the background (disclosure/opendata/prebuilt.py).
 PORTAL_PACKAGE_BUILD_ON_REQUEST = envint("PORTAL_PACKAGE_BUILD_ON_REQUEST", 100)
+
+# The licence of the open data (/data/, each year's datapackage.json): an SPDX-style name,
+# its title and where its text is. The publishing authority decides it; the default is
+# CC BY 4.0 (reuse with attribution), a common choice for government open data.
+PORTAL_DATA_LICENSE = {
+    "name": envstr("PORTAL_DATA_LICENSE_NAME", "CC-BY-4.0"),
+    "title": envstr("PORTAL_DATA_LICENSE_TITLE", "知识共享署名 4.0 国际许可协议（CC BY 4.0）"),
+    "path": envstr("PORTAL_DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+}

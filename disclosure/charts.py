@@ -6,7 +6,7 @@ as text (title, labels, values) so it reads without the picture too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -29,6 +29,9 @@ class Chart:
     title: str
     svg: str  # inline SVG markup, escaped where it holds text
     note: str = ""
+    # The values as (label, amount with unit): the page renders them as a table, for screen
+    # readers and for screens too narrow to read the drawing.
+    rows: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -47,6 +50,7 @@ def bar_chart(key: str, title: str, bars: list[Bar], *, note: str = "", unit: st
     height = len(bars) * (BAR + GAP) + GAP
     top = max((b.value for b in bars), default=ZERO)
     span = Decimal(WIDTH - LABEL_W - VALUE_W)
+    rows = []
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-label="{escape(title)}" class="chart">',
@@ -57,6 +61,7 @@ def bar_chart(key: str, title: str, bars: list[Bar], *, note: str = "", unit: st
         length = (bar.value / top * span).quantize(Decimal("0.1")) if top > 0 else ZERO
         length = max(length, ZERO)
         text = _wan(bar.value) if unit == "元" else f"{format_amount(bar.value)} {unit}"
+        rows.append((bar.label, text))
         parts += [
             f'<text x="{LABEL_W - 8}" y="{y + BAR * 0.7:.1f}" text-anchor="end" '
             f'font-size="13">{escape(bar.label)}</text>',
@@ -66,7 +71,7 @@ def bar_chart(key: str, title: str, bars: list[Bar], *, note: str = "", unit: st
             f'fill="#333">{escape(text)}</text>',
         ]
     parts.append("</svg>")
-    return Chart(key=key, title=title, svg="".join(parts), note=note)
+    return Chart(key=key, title=title, svg="".join(parts), note=note, rows=rows)
 
 
 def _table(tables, number: str):

@@ -299,6 +299,18 @@ def _print_chart(chart):
     return replace(chart, svg=svg)
 
 
+def check_report(disclosure: Disclosure):
+    from disclosure.checks.selectors import check_report as report
+
+    return report(disclosure)
+
+
+def disclosure_glance(disclosure: Disclosure, *, report):
+    from disclosure.glance import disclosure_glance as glance
+
+    return glance(disclosure, report=report)
+
+
 def disclosure_html(
     disclosure: Disclosure, *, views: list[TableView] | None = None, number: str | None = None
 ) -> str:
@@ -313,8 +325,10 @@ def disclosure_html(
             % {"department": disclosure.department.name, "year": disclosure.year_id},
             "footer_parts": _footer_parts(),
         }
+        report = check_report(disclosure)
         if number is not None:
             (context["table"],) = printed_tables([v for v in views if v.spec.number == number])
+            context["table_quality"] = next((g for g in report.groups if g.number == number), None)
             return render_to_string("pdf/table.html", context)
         # Explanation sections (说明) belong to no table; those headed 名词解释 are the
         # department's own glossary, printed instead of the portal's.
@@ -325,6 +339,7 @@ def disclosure_html(
             explanations=[n for n in explanations if n not in glossary.sections],
             charts=[_print_chart(c) for c in charts_for_disclosure(disclosure, views)],
             glossary=glossary,
+            glance=disclosure_glance(disclosure, report=report),
         )
         return render_to_string("pdf/disclosure.html", context)
 
@@ -341,7 +356,9 @@ def _offline_fetcher():
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, url_fetcher=_offline_fetcher()).write_pdf()
+    # PDF/UA: a tagged PDF (structure, reading order, the document's language) that screen
+    # readers can follow.
+    return HTML(string=html, url_fetcher=_offline_fetcher()).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def _store(name: str, content: bytes) -> str:

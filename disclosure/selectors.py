@@ -6,8 +6,8 @@ from decimal import Decimal
 from functools import cache
 
 from django.db import connection
-from django.db.models import Prefetch, Q
-from django.db.models.functions import Collate
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Collate, Replace
 
 from disclosure.models import (
     Amount,
@@ -72,15 +72,74 @@ def disclosure_tables(disclosure: Disclosure, *, unit: str | None = None) -> lis
 
 
 # ------------------------------------------------------------------ finding and comparing
+def normalise_query(q: str) -> str:
+    """What a reader typed, as the documents write it: traditional characters become
+    simplified (信訪 → 信访, OpenCC's t2s table), runs of spaces one space."""
+    return " ".join(_to_simplified(q).split())
+
+
+@cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _to_simplified(text: str) -> str:
+    return _converter().convert(text) if text else text
+
+
+def _tables_titled(q: str) -> Q:
+    """Disclosures with data in a table whose declared title contains q (三公 finds the
+    “三公”经费 table; its heading line carries no amount of its own)."""
+    from disclosure.layouts import all_layouts
+    from disclosure.models.statements import TableState
+
+    wanted = Q(pk__in=[])
+    for slug, layout in all_layouts().items():
+        numbers = [
+            t.number
+            for t in layout.tables
+            if q.lower() in t.title.replace("“", "").replace("”", "").lower()
+        ]
+        if numbers:
+            tables = DisclosureTable.objects.filter(
+                disclosure=OuterRef("pk"), number__in=numbers, state=TableState.PROVIDED
+            )
+            wanted |= Q(layout=slug) & Exists(tables)
+    return wanted
+
+
 def disclosure_search(*, q: str = "", year: int | None = None, parent: str = ""):
     """Current published disclosures, filtered; sorted by year then department name in
-    pinyin order where PostgreSQL's ICU collation exists, by department code otherwise."""
+    pinyin order where PostgreSQL's ICU collation exists, by department code otherwise.
+
+    `q` finds a disclosure by its department's name or code, its 主管部门, or any row of its
+    tables by name (三公, 信访事务) or code (2010308, 201); traditional characters match
+    their simplified forms."""
     qs = Disclosure.objects.current().select_related("department", "department__parent", "year")
+    q = normalise_query(q)
     if q:
+        # Rows that carry an amount: a layout's fixed lines are stored for every disclosure,
+        # and "教育支出" printed empty is not something the department spent.
+        rows = (
+            TableRow.objects.filter(table__disclosure=OuterRef("pk"))
+            .filter(Q(amounts__value__gt=0) | Q(amounts__value__lt=0))
+            .annotate(
+                plain=Replace(Replace(F("name"), Value("“"), Value("")), Value("”"), Value(""))
+            )
+            .filter(
+                Q(plain__icontains=q) | Q(code__startswith=q)
+                if q.isdigit()
+                else Q(plain__icontains=q)
+            )
+        )
         qs = qs.filter(
             Q(department__name__icontains=q)
             | Q(department__code__icontains=q)
             | Q(department__parent__name__icontains=q)
+            | Exists(rows)
+            | _tables_titled(q)
         )
     if year:
         qs = qs.for_year(year)
@@ -113,12 +172,30 @@ def published_years() -> list[int]:
 
 def figure_values(disclosures: list[Disclosure]) -> dict[int, dict[str, Decimal | None]]:
     """Each disclosure's key figures (declared in its layout), in one query."""
+    return {
+        pk: {key: cell[0] for key, cell in cells.items()}
+        for pk, cells in figure_cells(disclosures).items()
+    }
+
+
+def figure_cells(
+    disclosures: list[Disclosure],
+) -> dict[int, dict[str, tuple[Decimal | None, str]]]:
+    """Each disclosure's key figures with the unit their table prints (the stored unit, or
+    the layout's), in one query: {disclosure id: {figure key: (value, unit)}}."""
     wanted: dict[tuple[int, str, str, str], str] = {}
     for d in disclosures:
         for key, f in d.layout_spec.figures.items():
             wanted[(d.pk, f.table, f.row, f.column)] = key
-    values: dict[int, dict[str, Decimal | None]] = {
-        d.pk: dict.fromkeys(d.layout_spec.figures) for d in disclosures
+    values: dict[int, dict[str, tuple[Decimal | None, str]]] = {
+        d.pk: {
+            key: (
+                None,
+                d.layout_spec.table(f.table).unit if d.layout_spec.has_table(f.table) else "",
+            )
+            for key, f in d.layout_spec.figures.items()
+        }
+        for d in disclosures
     }
     if not wanted:
         return values
@@ -127,11 +204,18 @@ def figure_values(disclosures: list[Disclosure]) -> dict[int, dict[str, Decimal 
         row__table__number__in={k[1] for k in wanted},
         row__key__in={k[2] for k in wanted},
         column__in={k[3] for k in wanted},
-    ).values_list("row__table__disclosure_id", "row__table__number", "row__key", "column", "value")
+    ).values_list(
+        "row__table__disclosure_id",
+        "row__table__number",
+        "row__key",
+        "column",
+        "value",
+        "row__table__unit",
+    )
     for cell in found:
         key = wanted.get(cell[:4])
         if key is not None:
-            values[cell[0]][key] = cell[4]
+            values[cell[0]][key] = (cell[4], cell[5] or values[cell[0]][key][1])
     return values
 
 
@@ -152,3 +236,23 @@ def versions_of(disclosure: Disclosure) -> list[Disclosure]:
         .filter(department_id=disclosure.department_id, year_id=disclosure.year_id)
         .order_by("-version")
     )
+
+
+def return_reasons(disclosures) -> dict[int, object]:
+    """The reviewer's latest return (an AuditEvent with its comment, actor and time) of each
+    given disclosure that is returned now, keyed by disclosure id (one query)."""
+    from disclosure.models import AuditEvent
+    from disclosure.models.statements import Status
+
+    ids = [d.pk for d in disclosures if d.status == Status.RETURNED]
+    reasons: dict[int, object] = {}
+    if not ids:
+        return reasons
+    events = (
+        AuditEvent.objects.filter(disclosure_id__in=ids, action="return")
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+    for event in events:
+        reasons.setdefault(event.disclosure_id, event)
+    return reasons

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -107,7 +108,10 @@ def workspace(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context: dict = {
         "today": today,
-        "upload_form": UploadForm(initial={"year": today.year - 1}),
+        # After a failed upload the form keeps the year the preparer chose.
+        "upload_form": UploadForm(
+            initial={"year": request.session.pop("upload_year", None) or today.year - 1}
+        ),
         "import_problems": request.session.pop("import_problems", []),
     }
     if is_reviewer(user):
@@ -132,11 +136,15 @@ def workspace(request: HttpRequest) -> HttpResponse:
             }
         )
     if user.department_id:
-        context["mine"] = (
+        mine = list(
             Disclosure.objects.filter(department_id=user.department_id)
             .select_related("department", "year")
             .order_by("-year_id", "-version")
         )
+        reasons = selectors.return_reasons(mine)
+        for d in mine:
+            d.return_event = reasons.get(d.pk)
+        context["mine"] = mine
     return render(request, "workspace/home.html", context)
 
 
@@ -147,6 +155,9 @@ def workspace_upload(request: HttpRequest) -> HttpResponse:
     if not user.department_id or user.role != Role.PREPARER:
         raise Http404(NOT_FOUND)
     form = UploadForm(request.POST, request.FILES)
+    year_text = request.POST.get("year", "")
+    if year_text.isdigit():
+        request.session["upload_year"] = int(year_text)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -170,6 +181,7 @@ def workspace_upload(request: HttpRequest) -> HttpResponse:
         request.session["import_problems"] = [str(p) for p in exc.problems[:50]]
         messages.error(request, _("文件未导入，数据库未作任何改动。问题如下："))
         return redirect("workspace:home")
+    request.session.pop("upload_year", None)
     messages.success(request, result.summary())
     d = result.disclosure
     return redirect("workspace:disclosure", d.year_id, d.department.code, d.version)
@@ -212,6 +224,7 @@ def workspace_disclosure(request: HttpRequest, year: int, code: str, version: in
             "comparison": comparison,
             "events": disclosure.events.select_related("actor"),
             "report": report,
+            "return_event": selectors.return_reasons([disclosure]).get(disclosure.pk),
             "highlights": _highlights(disclosure),
             "return_form": ReturnForm(),
             "approve_form": ApproveForm(initial={"approved_on": timezone.localdate()}),
@@ -241,7 +254,9 @@ def _explain_finding(request: HttpRequest, disclosure: Disclosure, actions: set[
     else:
         messages.success(request, _("理由已记录。"))
     d = disclosure
-    return redirect("workspace:disclosure", d.year_id, d.department.code, d.version)
+    # Back to the same finding, not the top of a long page.
+    url = reverse("workspace:disclosure", args=[d.year_id, d.department.code, d.version])
+    return redirect(f"{url}#finding-{finding.pk}")
 
 
 def _check_report(disclosure: Disclosure):
@@ -250,10 +265,61 @@ def _check_report(disclosure: Disclosure):
     return check_report(disclosure)
 
 
-def _highlights(disclosure: Disclosure) -> dict[str, set[tuple[str, str]]]:
-    from disclosure.checks.selectors import highlights_by_table
+def _highlights(disclosure: Disclosure) -> dict:
+    from disclosure.checks.selectors import finding_cells
 
-    return highlights_by_table(disclosure)
+    return finding_cells(disclosure)
+
+
+CONFIRMATIONS = {
+    # action: (title, what happens, the final button)
+    "submit": (
+        gettext_lazy("报送财政局审核"),
+        gettext_lazy(
+            "报送后，这一版本交财政局审核，在审核结果出来之前不能再上传文件或修改说明。"
+            "财政局可能退回修改，也可能批复。"
+        ),
+        gettext_lazy("确认报送"),
+    ),
+    "approve": (
+        gettext_lazy("批复这份决算"),
+        gettext_lazy(
+            "批复后，部门不能再修改这一版本；批复日期起算公开期限。批复不会公开任何内容，"
+            "公开是下一步单独的操作。"
+        ),
+        gettext_lazy("确认批复"),
+    ),
+    "publish": (
+        gettext_lazy("向社会公开"),
+        gettext_lazy(
+            "公开后，下列内容立即出现在公开网站上，任何人都能查看和下载（网页、PDF、开放数据）。"
+            "公开不能撤销：已公开的版本永远不会被修改，如有错误只能发起更正，生成新版本并"
+            "附更正说明，旧版本仍可查看。"
+        ),
+        gettext_lazy("确认公开（不可撤销）"),
+    ),
+}
+
+
+def _confirmation(request: HttpRequest, disclosure: Disclosure, action: str, data: dict):
+    """The page that states what an action will do before it is done (nothing changes yet)."""
+    from disclosure.glance import disclosure_glance
+
+    title, consequence, button = CONFIRMATIONS[action]
+    context = {
+        "disclosure": disclosure,
+        "action": action,
+        "title": title,
+        "consequence": consequence,
+        "button": button,
+        "fields": {k: ("" if v is None else str(v)) for k, v in data.items()},
+        "report": _check_report(disclosure),
+    }
+    if action == "publish":
+        context["tables"] = selectors.disclosure_tables(disclosure)
+        context["explanations"] = list(disclosure.narratives.filter(table_number=""))
+        context["glance"] = disclosure_glance(disclosure, report=context["report"])
+    return render(request, "workspace/confirm.html", context)
 
 
 def _transition(
@@ -266,9 +332,11 @@ def _transition(
     form_class=None,
     invalid: str = "",
     done,
+    confirm: str = "",
 ) -> HttpResponse:
     """Run one workflow service on a POST: validate its form, call it, say what happened and
-    go back to the disclosure (the new version's page after a correction)."""
+    go back to the disclosure (the new version's page after a correction). With `confirm`,
+    a POST without `confirmed=1` only shows what the action will do and asks again."""
     disclosure = _disclosure_for(request.user, year, code, version)
     kwargs = {}
     if form_class is not None:
@@ -277,6 +345,12 @@ def _transition(
             messages.error(request, invalid)
             return redirect("workspace:disclosure", year, code, version)
         kwargs = form.cleaned_data
+    if (
+        confirm
+        and request.POST.get("confirmed") != "1"
+        and confirm in allowed_actions(request.user, disclosure)
+    ):
+        return _confirmation(request, disclosure, confirm, kwargs)
     try:
         result = service(disclosure=disclosure, user=request.user, **kwargs)
     except workflow.WorkflowError as exc:
@@ -295,6 +369,7 @@ def workspace_submit(request, year: int, code: str, version: int):
         code,
         version,
         service=workflow.disclosure_submit,
+        confirm="submit",
         done=lambda d: _("已报送财政局审核。"),
     )
 
@@ -323,6 +398,7 @@ def workspace_approve(request, year: int, code: str, version: int):
         code,
         version,
         service=workflow.disclosure_approve,
+        confirm="approve",
         form_class=ApproveForm,
         invalid=_("请填写有效的批复日期。"),
         done=lambda d: (
@@ -341,6 +417,7 @@ def workspace_publish(request, year: int, code: str, version: int):
         code,
         version,
         service=workflow.disclosure_publish,
+        confirm="publish",
         done=lambda d: _("已公开。PDF 正在后台生成。"),
     )
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from disclosure.money import format_amount
@@ -32,23 +33,58 @@ class StatementTable(tables.Table):
         show_header = True
         attrs = {"class": "statement"}
 
-    def __init__(self, view: TableView, highlights: set[tuple[str, str]] = frozenset()):
+    def __init__(self, view: TableView, highlights=frozenset()):
         super().__init__([])
         self.view = view
+        # {(row key, column key): CellFinding} marks and links cells; a plain set of
+        # (row key, column key) only marks them.
         self.highlights = highlights
 
     def body_rows(self) -> list[BodyRow]:
         """Each printed row with its classes: `total` for a total row, then `even`/`odd`
-        (as django-tables2 marks rows), and `finding` on the cells the checks flagged."""
+        (as django-tables2 marks rows), `finding` on the cells the checks flagged (with the
+        finding they link to), and `pin pin-N` on the leading code and name cells of the
+        first block, which stay in view while the table scrolls sideways."""
         rows = []
+        number = self.view.spec.number
+        seen: set[str] = set()
         for i, row in enumerate(self.view.rows):
             parity = "odd" if i % 2 else "even"
-            cells = [
-                BodyCell(_cell_css(cell, self.highlights), cell.column, cell.text)
-                for cell in row.cells
-            ]
+            cells = []
+            leading = True
+            for position, cell in enumerate(row.cells):
+                leading = leading and cell.side == 0 and cell.kind in PINNED_KINDS
+                css = _cell_css(cell, self.highlights)
+                if leading:
+                    css += f" pin pin-{position}"
+                found = None
+                ident = ""
+                if "finding" in css.split(" ") and hasattr(self.highlights, "get"):
+                    found = self.highlights.get((cell.row_key, cell.column))
+                    ident = cell_anchor(number, cell.row_key, cell.column)
+                    if ident in seen:
+                        ident = ""
+                    seen.add(ident)
+                cells.append(BodyCell(css, cell.column, cell.text, ident, found))
             rows.append(BodyRow(f"total {parity}" if row.is_total else parity, row.key, cells))
         return rows
+
+
+PINNED_KINDS = frozenset({"code", "label", "blank"})
+
+
+def cell_anchor(number: str, row_key: str, column: str) -> str:
+    """The id of a flagged cell in the page (findings link to it)."""
+    return "cell-" + "-".join(slugify(part) or "x" for part in (number, row_key, column))
+
+
+@dataclass(frozen=True, slots=True)
+class CellFinding:
+    """The finding a flagged cell links back to."""
+
+    pk: int
+    severity: str
+    label: str  # 错误 / 警告, the cell's mark in words
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +92,8 @@ class BodyCell:
     css: str
     column: str
     text: str
+    ident: str = ""
+    finding: CellFinding | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +103,14 @@ class BodyRow:
     cells: list[BodyCell]
 
 
-def _cell_css(cell, highlights: set[tuple[str, str]]) -> str:
+def _cell_css(cell, highlights) -> str:
     classes = cell.css.split(" ")
     if cell.column and (cell.row_key, cell.column) in highlights:
         classes.append("finding")
     return " ".join(sorted(set(classes)))
 
 
-def statement_table(
-    view: TableView, highlights: set[tuple[str, str]] = frozenset()
-) -> StatementTable:
+def statement_table(view: TableView, highlights=frozenset()) -> StatementTable:
     return StatementTable(view, highlights)
 
 
@@ -86,7 +122,7 @@ class DisclosureListTable(tables.Table):
     parent = tables.Column(
         verbose_name=_("主管部门"),
         accessor="department__parent__name",
-        default="",
+        empty_values=(),
         order_by=("department__parent__code", "department__code"),
     )
     year = tables.Column(verbose_name=_("年度"), accessor="year_id")
@@ -104,6 +140,13 @@ class DisclosureListTable(tables.Table):
 
     def render_version(self, value):
         return f"v{value}"
+
+    def value_parent(self, record, value):
+        return value or record.department.name
+
+    def render_parent(self, record, value):
+        # A first-level budget unit (no parent recorded) is its own 主管部门.
+        return (record.department.parent or record.department).name
 
 
 class AmountColumn(tables.Column):

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django_tables2 import RequestConfig
 
 from disclosure import charts, glossary, selectors
+from disclosure.glance import disclosure_glance
 from disclosure.models import Department, Disclosure
 from disclosure.money import ZERO, round_half_up
 from disclosure.pagecache import public_page
@@ -114,6 +115,7 @@ def disclosure_detail(
     unit = _unit(request)
     history = selectors.department_history(disclosure.department)
     versions = selectors.versions_of(disclosure)
+    quality = _quality_report(disclosure)
 
     def build() -> dict:
         tables = selectors.disclosure_tables(disclosure, unit=unit)
@@ -138,7 +140,8 @@ def disclosure_detail(
             "versions": versions,
             "is_current": versions[0].pk == disclosure.pk,
             "terms": glossary.terms(),
-            "quality": _quality_report(disclosure),
+            "quality": quality,
+            "glance": disclosure_glance(disclosure, report=quality, history=history),
         },
     )
 
@@ -168,6 +171,7 @@ def table_detail(request: HttpRequest, year: int, code: str, number: str) -> Htt
     layout = disclosure.layout_spec
     numbers = layout.numbers
     index = numbers.index(number)
+    report = _quality_report(disclosure)
     return render(
         request,
         "disclosure/table.html",
@@ -179,6 +183,7 @@ def table_detail(request: HttpRequest, year: int, code: str, number: str) -> Htt
             "previous": numbers[index - 1] if index > 0 else None,
             "next": numbers[index + 1] if index + 1 < len(numbers) else None,
             "terms": glossary.terms(),
+            "table_quality": next((g for g in report.groups if g.number == number), None),
         },
     )
 

@@ -255,3 +255,6 @@ def test_the_documentation_page_loads_nothing_from_elsewhere(client):
     html = response.content.decode()
     assert "redoc.standalone.js" in html
     assert "googleapis" not in html and "https://" not in html and "http://" not in html
+    assert '<html lang="zh-CN">' in html  # the site's language
+    assert "<script>" not in html and "<style>" not in html  # nothing inline
+    assert "script-src 'self';" in response["Content-Security-Policy"]

@@ -82,3 +82,53 @@ def test_no_request_leaves_the_site(live_server, published_seed):
 
 assert os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE") == "true"
 assert isinstance(ARTIFACTS, Path)
+
+
+READER_PAGES = [
+    "/",
+    "/disclosures/?q=信访",
+    "/disclosures/?q=不存在的部门",
+    "/disclosures/2021/yuxi-xinfang/",
+    "/disclosures/2021/yuxi-xinfang/tables/02/",
+    "/disclosures/2021/yuxi-xinfang/tables/05/",
+    "/disclosures/2021/yuxi-xinfang/tables/07/",
+    "/boards/2021/",
+    "/departments/yuxi-xinfang/",
+    "/glossary/",
+    "/data/",
+]
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_reader_keeps_their_bearings(live_server, published_seed, width):
+    """The summary comes before the first table; scrolled right, 公开05 still shows its code
+    and name columns and its header; no page is wider than the screen."""
+    base = live_server.url
+    with browser_page(width=width, height=800) as (page, problems):
+        page.goto(base + "/disclosures/2021/yuxi-xinfang/")
+        glance = page.locator("#glance").evaluate("e => e.getBoundingClientRect().top")
+        first_table = page.locator("#t01").evaluate("e => e.getBoundingClientRect().top")
+        assert glance < first_table
+        assert "973.39" in page.locator("#glance").inner_text()
+
+        page.goto(base + "/disclosures/2021/yuxi-xinfang/tables/05/")
+        box = page.locator(".scroll-frame > .scroll").first
+        assert page.locator(".scroll-cue").first.is_visible()  # the table says it scrolls
+        box.evaluate("b => { b.scrollLeft = b.scrollWidth; b.scrollTop = 400; }")
+        page.wait_for_timeout(100)
+        frame = box.evaluate("b => b.getBoundingClientRect().toJSON()")
+        code = page.locator('tr[data-row="2010308"] td.code')
+        name = page.locator('tr[data-row="2010308"] td.label')
+        header = page.locator("table.statement thead").first
+        for cell in (code, name):
+            rect = cell.evaluate("c => c.getBoundingClientRect().toJSON()")
+            assert frame["left"] - 1 <= rect["left"] and rect["right"] <= frame["right"]
+        assert code.inner_text() == "2010308" and "信访事务" in name.inner_text()
+        assert abs(header.evaluate("h => h.getBoundingClientRect().top") - frame["top"]) < 40
+        box.screenshot(path=str(ARTIFACTS / f"table05-scrolled-{width}.png"))
+
+        for path in READER_PAGES:
+            page.goto(base + path)
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= width, f"{path} is {wide} px wide at {width}"
+        assert problems == [], problems

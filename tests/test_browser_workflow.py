@@ -65,7 +65,8 @@ def corrected_workbook(transactional_db, tmp_path):
 
 
 def sign_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/?next=/workspace/")
+    # Staff land in the workspace after signing in, with no ?next= needed.
+    page.goto(base + "/accounts/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORDS[username])
     with page.expect_navigation():
@@ -83,8 +84,16 @@ def click(page, name: str) -> None:
         page.get_by_role("button", name=name).click()
 
 
+def confirm(page, name: str, button: str) -> None:
+    """An action that asks first: the confirmation page says what happens, then acts."""
+    click(page, name)
+    assert page.locator(".confirm").count() == 1
+    click(page, button)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
 def test_the_whole_path_from_upload_to_correction(
-    live_server, people, corrected_workbook, seed_bytes, tmp_path
+    live_server, people, corrected_workbook, seed_bytes, tmp_path, width
 ):
     from disclosure.models import AuditEvent, Disclosure
 
@@ -92,7 +101,7 @@ def test_the_whole_path_from_upload_to_correction(
     seed_file.write_bytes(seed_bytes)
     base = live_server.url
     one = base + "/workspace/2021/yuxi-xinfang/v1/"
-    with browser_page(width=1280) as (page, problems):
+    with browser_page(width=width) as (page, problems):
         # The preparer uploads the seed: its errors block submission.
         sign_in(page, base, "xinfang")
         page.get_by_label("年度").fill("2021")
@@ -102,7 +111,22 @@ def test_the_whole_path_from_upload_to_correction(
         assert page.get_by_role("button", name="报送财政局").is_disabled()
         assert "错误须改正" in page.locator(".actions").inner_text()
         assert page.locator("td.finding").count() > 0  # offending cells highlighted
-        page.screenshot(path=str(ARTIFACTS / "workflow-seed-blocked.png"), full_page=False)
+        # One click from a finding to its cell, marked in words, and back again.
+        first = page.locator("a.to-cell").first
+        target = first.get_attribute("href")
+        first.click()
+        cell = page.locator(target)
+        assert page.url.endswith(target)
+        assert cell.is_visible() and cell.locator(".finding-mark").inner_text()[:2] in {
+            "错误",
+            "警告",
+        }
+        assert cell.evaluate("c => c.getBoundingClientRect().top") < page.viewport_size["height"]
+        back = cell.locator("a.finding-mark").get_attribute("href")
+        cell.locator("a.finding-mark").click()
+        assert page.locator(back).is_visible()
+        assert "between.years" not in page.content()  # rule titles, not rule ids
+        page.screenshot(path=str(ARTIFACTS / f"workflow-seed-blocked-{width}.png"), full_page=False)
 
         # A corrected workbook leaves one warning, which the preparer explains.
         page.locator('.actions input[type="file"]').set_input_files(str(corrected_workbook))
@@ -112,7 +136,8 @@ def test_the_whole_path_from_upload_to_correction(
         warnings.first.locator("textarea").fill("该款沿用本部门往年的名称，金额无误。")
         click(page, "提交说明")
         assert "理由已记录" in page.content()
-        click(page, "报送财政局")
+        assert page.url.split("#")[1].startswith("finding-")  # back where the preparer was
+        confirm(page, "报送财政局", "确认报送")
         assert "已报送财政局审核" in page.content()
         sign_out(page)
 
@@ -121,24 +146,49 @@ def test_the_whole_path_from_upload_to_correction(
         assert "玉溪市信访局" in page.locator("section").first.inner_text()
         with page.expect_navigation():
             page.get_by_role("link", name="玉溪市信访局").first.click()
+        # The report comes before the buttons.
+        report_top = page.locator("#checks-h").evaluate("e => e.getBoundingClientRect().top")
+        assert report_top < page.locator("#actions-h").evaluate(
+            "e => e.getBoundingClientRect().top"
+        )
         page.get_by_label("退回意见").fill("请补充“三公”经费说明后再报。")
         click(page, "退回修改")
         sign_out(page)
 
-        # The preparer sees the comment and resubmits.
+        # The preparer sees the reviewer's reason first: in the list and on top of the draft.
         sign_in(page, base, "xinfang")
+        assert "请补充“三公”经费说明后再报。" in page.locator("table.listing").inner_text()
         page.goto(one)
-        assert "请补充“三公”经费说明后再报。" in page.content()
-        click(page, "报送财政局")
+        reason = page.locator("#return-reason")
+        assert "请补充“三公”经费说明后再报。" in reason.inner_text()
+        assert (
+            reason.evaluate("e => e.getBoundingClientRect().bottom") < page.viewport_size["height"]
+        )
+        assert "已退回" in page.locator("ol.events").inner_text()
+        assert "returned" not in page.locator("ol.events").inner_text()
+        page.screenshot(path=str(ARTIFACTS / f"workflow-returned-{width}.png"), full_page=False)
+        confirm(page, "报送财政局", "确认报送")
         sign_out(page)
 
         # The reviewer approves and publishes.
         sign_in(page, base, "reviewer")
         page.goto(one)
         page.get_by_label("批复日期").fill(timezone.localdate().isoformat())
-        click(page, "批复")
+        confirm(page, "批复", "确认批复")
         assert "请在" in page.content()
+        # 公开 asks first, listing what becomes public and saying it cannot be undone.
         click(page, "公开")
+        assert "不能撤销" in page.locator(".confirm").inner_text()
+        assert (
+            "公开05 一般公共预算财政拨款收入支出决算表"
+            in page.locator(".will-publish").inner_text()
+        )
+        v1 = Disclosure.objects.get(department__code="yuxi-xinfang", year_id=2021, version=1)
+        assert v1.status == "approved"
+        page.screenshot(
+            path=str(ARTIFACTS / f"workflow-confirm-publish-{width}.png"), full_page=False
+        )
+        click(page, "确认公开（不可撤销）")
         sign_out(page)
 
         # An anonymous visitor reads it.
@@ -151,13 +201,13 @@ def test_the_whole_path_from_upload_to_correction(
         page.get_by_label("更正说明").fill("更正公开03表一处科目名称。")
         click(page, "发起更正（生成新版本）")
         assert page.url == base + "/workspace/2021/yuxi-xinfang/v2/"
-        click(page, "报送财政局")
+        confirm(page, "报送财政局", "确认报送")
         sign_out(page)
         sign_in(page, base, "reviewer")
         page.goto(base + "/workspace/2021/yuxi-xinfang/v2/")
         page.get_by_label("批复日期").fill(timezone.localdate().isoformat())
-        click(page, "批复")
-        click(page, "公开")
+        confirm(page, "批复", "确认批复")
+        confirm(page, "公开", "确认公开（不可撤销）")
         sign_out(page)
 
         page.goto(base + "/disclosures/2021/yuxi-xinfang/")
@@ -165,7 +215,10 @@ def test_the_whole_path_from_upload_to_correction(
         assert "更正公开03表一处科目名称。" in page.content()
         page.goto(base + "/disclosures/2021/yuxi-xinfang/v1/")
         assert "已被更正版取代" in page.content()
-        page.screenshot(path=str(ARTIFACTS / "workflow-v1-superseded.png"), full_page=False)
+        page.screenshot(
+            path=str(ARTIFACTS / f"workflow-v1-superseded-{width}.png"), full_page=False
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert problems == [], problems
 
     actions = list(

@@ -183,7 +183,8 @@ def test_query_counts_do_not_grow_with_departments_or_rows(client, seed_bytes, s
     import_file(data=seed_bytes, department_code="yuxi-xinfang", year=2023, publish=True)
     after = {url: count_queries(client, url) for url in urls}
     assert after == before
-    assert before[DETAIL] <= 20
+    # The at-a-glance summary reads two (this and last year's figures; the largest classes).
+    assert before[DETAIL] <= 22
 
 
 def test_the_rendered_body_is_cached_per_published_version(client, seed_disclosure):

@@ -15,7 +15,7 @@ MOST = {
     "/": 4,
     "/disclosures/?q=合成": 5,
     "/disclosures/?year=2022&page=1": 5,
-    f"/disclosures/2022/{FIRST}/": 18,
+    f"/disclosures/2022/{FIRST}/": 19,  # the at-a-glance summary reads its figures
     f"/disclosures/2022/{FIRST}/tables/05/": 13,
     f"/departments/{FIRST}/": 4,
     "/boards/2022/": 3,

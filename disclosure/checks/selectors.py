@@ -180,3 +180,24 @@ def highlights_by_table(disclosure: Disclosure) -> dict[str, set[tuple[str, str]
 def quality_summary(disclosure: Disclosure) -> dict | None:
     """The public summary of the checks (see CheckReport.summary)."""
     return check_report(disclosure).summary()
+
+
+def finding_cells(disclosure: Disclosure) -> dict[str, dict[tuple[str, str], object]]:
+    """Per table, each flagged cell (row key, column key) → the finding it links back to
+    (`disclosure.tables.CellFinding`): errors before warnings, then in report order. The
+    cells a finding also involves (the other side of a comparison) link to it too."""
+    from disclosure.tables import CellFinding
+
+    run = latest_run(disclosure)
+    if run is None:
+        return {}
+    by_table: dict[str, dict[tuple[str, str], CellFinding]] = {}
+    findings = run.findings.exclude(severity=INFO).values_list(
+        "pk", "severity", "table_number", "row_key", "column_key", "cells"
+    )
+    ordered = sorted(findings, key=lambda f: (f[1] != ERROR, f[0]))
+    for pk, severity, number, row_key, column_key, extra in ordered:
+        mark = CellFinding(pk, severity, Severity(severity).label)
+        for table, row, column in [(number, row_key, column_key), *map(tuple, extra)]:
+            by_table.setdefault(table, {}).setdefault((row, column), mark)
+    return by_table

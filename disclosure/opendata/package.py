@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Iterable
 from datetime import date
 
+from django.conf import settings
 from django.utils import translation
 
 from disclosure.models import Disclosure
@@ -183,6 +184,7 @@ def descriptor(year: int, disclosures: list[Disclosure], *, csv_path: str) -> di
             f"{departments}。"
         ),
         "version": max(published).strftime("%Y%m%d%H%M%S") if published else "0",
+        "licenses": [dict(settings.PORTAL_DATA_LICENSE)],
         "countryCode": "CN",
         "fiscalPeriod": {
             "start": date(year, 1, 1).isoformat(),

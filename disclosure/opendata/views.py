@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -192,4 +193,8 @@ def index(request: HttpRequest) -> HttpResponse:
         .select_related("department", "year")
         .order_by("-year_id", "department__code")
     )
-    return render(request, "opendata/index.html", {"years": years, "disclosures": disclosures})
+    return render(
+        request,
+        "opendata/index.html",
+        {"years": years, "disclosures": disclosures, "license": settings.PORTAL_DATA_LICENSE},
+    )

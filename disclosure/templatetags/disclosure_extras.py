@@ -16,10 +16,14 @@ def term_link(text: str):
 
 
 @register.simple_tag
-def statement(view, highlights=None):
+def statement(view, highlights=None, disclosure=None):
+    """The printed table of a view; with the disclosure, it prints the form's
+    编制单位 / 年度 / 金额单位 line above the table as the paper form does."""
     from disclosure.tables import statement_table
 
-    return statement_table(view, highlights or set())
+    table = statement_table(view, highlights or set())
+    table.disclosure = disclosure
+    return table
 
 
 @register.filter
@@ -107,3 +111,38 @@ def action_label(action: str) -> str:
         "pdf_rebuild": gettext("重新生成 PDF"),
     }
     return labels.get(action, action)
+
+
+@register.filter
+def money_abs(value):
+    """An amount without its sign (the sentence says 增加 or 减少)."""
+    from disclosure.money import format_amount
+
+    return format_amount(abs(value)) if value is not None else ""
+
+
+@register.filter
+def percent_abs(value) -> str:
+    """A percentage without its sign, as "3.2%"."""
+    return f"{abs(value)}%" if value is not None else ""
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """A disclosure status (draft, submitted …) in words."""
+    from disclosure.models.statements import Status
+
+    try:
+        return Status(value).label
+    except ValueError:
+        return value or "—"
+
+
+@register.filter
+def finding_anchor(finding) -> str:
+    """The id of the table cell a finding points at (empty when it names no cell)."""
+    from disclosure.tables import cell_anchor
+
+    if not finding.row_key:
+        return ""
+    return cell_anchor(finding.table_number, finding.row_key, finding.column_key)
