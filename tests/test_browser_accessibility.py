@@ -47,10 +47,10 @@ def violations(page) -> list[str]:
 @pytest.fixture
 def published_and_draft(transactional_db, seed_bytes):
     from accounts.models import User
-    from disclosure.services import disclosure_import
+    from tests.helpers import import_file
 
-    disclosure_import(data=seed_bytes, department_code="yuxi-xinfang", year=2021, publish=True)
-    draft = disclosure_import(data=seed_bytes, department_code="yuxi-xinfang", year=2022).disclosure
+    import_file(data=seed_bytes, department_code="yuxi-xinfang", year=2021, publish=True)
+    draft = import_file(data=seed_bytes, department_code="yuxi-xinfang", year=2022).disclosure
     User.objects.create_user(
         "xinfang", password="Xf-2021-demo!", role="preparer", department=draft.department
     )

@@ -62,9 +62,9 @@ def test_the_page_shows_the_glance_above_the_first_table(client, seed_disclosure
 
 
 def test_the_glance_compares_with_last_years_published_disclosure(seed_bytes, seed_disclosure):
-    from disclosure.services import disclosure_import
+    from tests.helpers import import_file
 
-    before = disclosure_import(
+    before = import_file(
         data=seed_bytes, department_code="yuxi-xinfang", year=2020, publish=True
     ).disclosure
     # Last year the department spent 100,000.00 元 less in total.
