@@ -22,9 +22,15 @@ from django.views.decorators.http import require_POST
 
 from disclosure import selectors, workflow
 from disclosure.importing.errors import ImportRejected
-from disclosure.models import AuditEvent, Department, Disclosure, Finding
+from disclosure.models import AuditEvent, Disclosure, Finding
 from disclosure.models.statements import Status
-from disclosure.permissions import allowed_actions, can, is_reviewer
+from disclosure.permissions import (
+    allowed_actions,
+    can,
+    overseen_departments,
+    overseen_disclosures,
+    reads_queues,
+)
 from disclosure.services import disclosure_import
 
 NOT_FOUND = "没有找到这份决算。"
@@ -42,7 +48,7 @@ def _disclosure_for(user, year: int, code: str, version: int) -> Disclosure:
 
 
 def _staff_only(user) -> None:
-    if not (is_reviewer(user) or user.department_id):
+    if not (reads_queues(user) or user.department_id):
         raise Http404(NOT_FOUND)
 
 
@@ -105,9 +111,14 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "upload_form": UploadForm(initial={"year": today.year - 1}),
         "import_problems": request.session.pop("import_problems", []),
     }
-    if is_reviewer(user):
+    if reads_queues(user):
+        # Reviewers see their own region's departments; oversight its region and below.
         year = int(request.GET.get("year") or today.year - 1)
-        latest = Disclosure.objects.latest_versions().select_related("department", "year")
+        latest = (
+            overseen_disclosures(user)
+            .latest_versions()
+            .select_related("department", "department__region", "year")
+        )
         approved = [
             (d, workflow.publication_deadline(d))
             for d in latest.filter(status=Status.APPROVED).order_by("approved_on")
@@ -121,8 +132,13 @@ def workspace(request: HttpRequest) -> HttpResponse:
                     (d, dl) for d, dl in approved if dl and today <= dl <= today + timedelta(5)
                 ],
                 "approved": approved,
-                "missing": Department.objects.exclude(disclosures__year_id=year).order_by("code"),
-                "events": AuditEvent.objects.select_related("disclosure__department", "actor")[:20],
+                "missing": overseen_departments(user)
+                .exclude(disclosures__year_id=year)
+                .select_related("region")
+                .order_by("code"),
+                "events": AuditEvent.objects.filter(
+                    disclosure__department__in=overseen_departments(user)
+                ).select_related("disclosure__department", "actor")[:20],
             }
         )
     if user.department_id:

@@ -10,6 +10,7 @@ from disclosure.models.performance import (
     ProjectFund,
     YearlyGoal,
 )
+from disclosure.models.regions import Region, RegionLevel
 from disclosure.models.statements import (
     Amount,
     Disclosure,
@@ -36,6 +37,8 @@ __all__ = [
     "OverallPerformance",
     "ProjectEvaluation",
     "ProjectFund",
+    "Region",
+    "RegionLevel",
     "TableRow",
     "YearlyGoal",
 ]
