@@ -472,3 +472,7 @@ class AuditEventAdmin(ReviewerOnly, admin.ModelAdmin):
 admin.site.site_header = _("决算公开平台 管理")
 admin.site.site_title = _("决算公开平台")
 admin.site.index_title = _("管理首页")
+
+
+# Regions, and departments as a regional administrator manages them.
+from disclosure import admin_regions  # noqa: E402, F401

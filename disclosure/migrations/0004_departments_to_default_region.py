@@ -29,16 +29,35 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(forwards, backwards),
-        migrations.AlterField(
-            model_name="department",
-            name="region",
-            field=models.ForeignKey(
-                default=disclosure.models.regions.default_region_id,
-                help_text="部门所属的本级行政区划；不填则为默认区划。",
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="departments",
-                to="disclosure.region",
-                verbose_name="行政区划",
-            ),
+        # The database gets NOT NULL without a default: the default is a function of the live
+        # models (it may create the default region), which a migration must not call.
+        migrations.SeparateDatabaseAndState(
+            database_operations=[
+                migrations.AlterField(
+                    model_name="department",
+                    name="region",
+                    field=models.ForeignKey(
+                        help_text="部门所属的本级行政区划；不填则为默认区划。",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="disclosure.region",
+                        verbose_name="行政区划",
+                    ),
+                ),
+            ],
+            state_operations=[
+                migrations.AlterField(
+                    model_name="department",
+                    name="region",
+                    field=models.ForeignKey(
+                        default=disclosure.models.regions.default_region_id,
+                        help_text="部门所属的本级行政区划；不填则为默认区划。",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="disclosure.region",
+                        verbose_name="行政区划",
+                    ),
+                ),
+            ],
         ),
     ]
