@@ -38,6 +38,12 @@ class RegionQuerySet(models.QuerySet):
             models.Q(pk=pk) | models.Q(parent_id=pk) | models.Q(parent__parent_id=pk)
         )
 
+    def within_code(self, code: str):
+        """`within` by the region's code (nothing for an unknown code)."""
+        return self.filter(
+            models.Q(code=code) | models.Q(parent__code=code) | models.Q(parent__parent__code=code)
+        )
+
     def below(self, region: Region | int):
         """The regions below it, not itself."""
         pk = region.pk if isinstance(region, Region) else region
