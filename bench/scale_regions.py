@@ -6,7 +6,9 @@
 Its own database (default postgres://postgres@127.0.0.1:5432/portal_regions_bench,
 `--database-url` to change), created when missing. `setup` builds the synthetic province
 (`generate_synthetic --province`: 合成省, 16 cities, the counties, `--departments` per
-region, 3 years; resumable region by region).
+region, 3 years; resumable region by region). `--records-only` gives each disclosure its
+tables as records without rows or amounts: the pages measured here read no amounts, and
+the full content takes hours to write on a small machine.
 
 `pages` serves the portal with gunicorn (2 workers, production settings, each worker's own
 memory cache: no Redis) and loads it with wrk on 127.0.0.1, interleaving /healthz with each
@@ -45,6 +47,7 @@ def setup(args) -> None:
         cities=args.cities,
         years=args.years,
         seed=1,
+        records_only=args.records_only,
     )
     print(
         f"{time.perf_counter() - start:.0f} s: {Region.objects.count()} regions, "
@@ -119,6 +122,9 @@ def main() -> None:
     parser.add_argument("--cities", type=int, default=16)
     parser.add_argument("--counties", type=int, default=130)
     parser.add_argument("--years", type=int, default=3)
+    parser.add_argument(
+        "--records-only", action="store_true", help="tables as records, no amounts (fast)"
+    )
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()

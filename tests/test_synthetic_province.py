@@ -36,3 +36,17 @@ def test_it_resumes_without_duplicating_regions_or_departments():
     again = generate_province(cities=1, counties=1, departments=1, years=1, seed=4)
     assert (again.skipped_regions, again.disclosures) == (3, 0)
     assert Department.objects.filter(region__code__startswith="99").count() == 3
+
+
+def test_records_only_gives_every_disclosure_its_tables_without_amounts():
+    from disclosure.models import Amount, Disclosure
+
+    result = generate_province(
+        cities=1, counties=1, departments=2, years=2, seed=5, content=False, missing=0, late=0
+    )
+    assert result.disclosures == 12
+    disclosure = Disclosure.objects.filter(department__code__startswith="syn5000-").first()
+    assert disclosure.tables.count() == len(disclosure.layout_spec.tables)
+    assert not Amount.objects.filter(row__table__disclosure=disclosure).exists()
+    board = coverage_board(year=2022, root=Region.objects.get(code="990000"))
+    assert (board.total.on_time, board.total.complete) == (6, 6)

@@ -38,6 +38,11 @@ class Command(BaseCommand):
             action="store_true",
             help="a whole province (合成省 990000): --departments per region, in every region",
         )
+        parser.add_argument(
+            "--records-only",
+            action="store_true",
+            help="with --province: tables as records, no rows or amounts (for scale tests)",
+        )
         parser.add_argument("--cities", type=int, default=16, help="with --province")
         parser.add_argument("--counties", type=int, default=130, help="with --province")
         parser.add_argument(
@@ -91,6 +96,7 @@ class Command(BaseCommand):
                 seed=opts["seed"] or 1,
                 late=opts["late"],
                 missing=opts["missing"],
+                content=not opts["records_only"],
                 progress=lambda i, n, region: self.stdout.write(f"  {i}/{n} {region.name}"),
             )
         except ValueError as exc:
