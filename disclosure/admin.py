@@ -12,6 +12,7 @@ Amounts change only through imports and the workflow; the admin never edits a nu
 """
 
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import path, register_converter, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +43,8 @@ from disclosure.models import (
     FiscalYear,
 )
 from disclosure.models.classification import CatalogueKind, Provenance
-from disclosure.models.statements import TableState
+from disclosure.models.statements import Status, TableState
+from disclosure.permissions import can, overseen_departments
 from disclosure.resources import (
     ClassificationCodeResource,
     DepartmentResource,
@@ -270,7 +272,9 @@ class DisclosureAdmin(GuardedImportMixin, admin.ModelAdmin):
     @staticmethod
     def may_view(request, obj=None) -> bool:
         if may_load_reference_data(request):
-            return True
+            # A reviewer reads what is published and the drafts of the regions they
+            # review (disclosure.permissions); a superuser reads everything.
+            return obj is None or request.user.is_superuser or _reviewer_reads(request, obj)
         department = preparer_department_id(request)
         return department is not None and (obj is None or obj.department_id == department)
 
@@ -295,7 +299,11 @@ class DisclosureAdmin(GuardedImportMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("department", "year")
         if may_load_reference_data(request):
-            return qs
+            if request.user.is_superuser:
+                return qs
+            return qs.filter(
+                Q(status=Status.PUBLISHED) | Q(department__in=overseen_departments(request.user))
+            )
         return qs.filter(department_id=preparer_department_id(request) or 0)
 
     # ------------------------------------------------------------ screens
@@ -409,6 +417,10 @@ class DisclosureAdmin(GuardedImportMixin, admin.ModelAdmin):
                 current_app=self.admin_site.name,
             )
         return super().import_success_url(request)
+
+
+def _reviewer_reads(request, obj: Disclosure) -> bool:
+    return obj.is_published or can(request.user, "view_draft", obj)
 
 
 def _table_link(spec, record, importable: bool) -> dict:

@@ -230,3 +230,21 @@ def test_a_regional_administrator_manages_only_their_regions_departments(
     )
     assert response.status_code == 200
     assert not Department.objects.filter(code="yuxi-new").exists()
+
+
+def test_in_the_admin_a_reviewer_reads_only_their_regions_drafts(client, city, county):
+    reviewer = User.objects.create_user(
+        "hongta-staff", role="reviewer", region=county, is_staff=True
+    )
+    theirs = disclosure_in(city, "yuxi-draft", Status.SUBMITTED)
+    mine = disclosure_in(county, "hongta-draft", Status.SUBMITTED)
+    public = disclosure_in(city, "yuxi-public", Status.PUBLISHED)
+    client.force_login(reviewer)
+    listing = client.get("/admin/disclosure/disclosure/").content.decode()
+    assert "红塔区hongta-draft" in listing and "玉溪市yuxi-public" in listing
+    assert "玉溪市yuxi-draft" not in listing
+    assert client.get(f"/admin/disclosure/disclosure/{mine.pk}/change/").status_code == 200
+    assert client.get(f"/admin/disclosure/disclosure/{public.pk}/change/").status_code == 200
+    assert client.get(f"/admin/disclosure/disclosure/{theirs.pk}/change/").status_code == 302
+    export = client.get(f"/admin/disclosure/disclosure/{theirs.pk}/tables/02.csv")
+    assert export.status_code == 404
