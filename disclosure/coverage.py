@@ -25,7 +25,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from disclosure.models import CheckRun, Department, Disclosure, Finding, Region
+from disclosure.layouts import get_layout
+from disclosure.models import CheckRun, Department, Disclosure, DisclosureTable, Finding, Region
 from disclosure.models.checks import Severity
 from disclosure.models.statements import TableState
 from disclosure.money import round_half_up
@@ -197,41 +198,57 @@ def coverage_board(*, year: int, root: Region | None) -> Board:
         by_region[region_id].departments.append(departments[pk])
 
     latest_run = (
-        CheckRun.objects.filter(disclosure=OuterRef(OuterRef("pk")))
-        .order_by("-ran_at", "-id")
-        .values("pk")[:1]
+        CheckRun.objects.filter(disclosure=OuterRef("pk")).order_by("-ran_at", "-id").values("pk")
     )
-    filled = Q(tables__state__in=[TableState.PROVIDED, TableState.EXEMPT]) | (
-        Q(tables__state=TableState.EMPTY) & ~Q(tables__statement="")
-    )
-    published = (
+    published = list(
         Disclosure.objects.current()
         .for_year(year)
-        .filter(department_id__in=departments)
+        .filter(department__region_id__in=by_region)
         .annotate(
-            filled_tables=Count("tables", filter=filled),
             checked=Exists(CheckRun.objects.filter(disclosure=OuterRef("pk"))),
             has_errors=Exists(
                 Finding.objects.filter(
-                    disclosure=OuterRef("pk"),
-                    severity=Severity.ERROR,
-                    run_id=Subquery(latest_run),
-                )
+                    run_id=Subquery(latest_run[:1]), severity=Severity.ERROR
+                ).filter(disclosure=OuterRef("pk"))
             ),
         )
+        .values_list(
+            "pk",
+            "department_id",
+            "version",
+            "layout",
+            "approved_on",
+            "published_at",
+            "checked",
+            "has_errors",
+        )
+    )
+    # Tables published with content, empty with their statement, or exempt: one aggregate.
+    filled = dict(
+        DisclosureTable.objects.filter(disclosure_id__in=[row[0] for row in published])
+        .filter(
+            Q(state__in=[TableState.PROVIDED, TableState.EXEMPT])
+            | (Q(state=TableState.EMPTY) & ~Q(statement=""))
+        )
+        .values_list("disclosure_id")
+        .annotate(n=Count("id"))
+        .values_list("disclosure_id", "n")
     )
     within = timedelta(days=settings.PORTAL_PUBLISH_WITHIN_DAYS)
-    for d in published:
-        entry = departments[d.department_id]
-        entry.disclosure_version = d.version
-        entry.approved_on = d.approved_on
-        entry.published_on = timezone.localdate(d.published_at) if d.published_at else None
-        entry.complete = d.filled_tables >= len(d.layout_spec.tables)
-        entry.error_free = d.checked and not d.has_errors
-        if d.approved_on is None or entry.published_on is None:
+    table_counts: dict[str, int] = {}
+    for pk, department_id, version, layout, approved_on, published_at, checked, errors in published:
+        entry = departments[department_id]
+        if layout not in table_counts:
+            table_counts[layout] = len(get_layout(layout).tables)
+        entry.disclosure_version = version
+        entry.approved_on = approved_on
+        entry.published_on = timezone.localdate(published_at) if published_at else None
+        entry.complete = filled.get(pk, 0) >= table_counts[layout]
+        entry.error_free = checked and not errors
+        if approved_on is None or entry.published_on is None:
             entry.state = State.UNDATED
         else:
-            entry.deadline = d.approved_on + within
+            entry.deadline = approved_on + within
             entry.state = State.ON_TIME if entry.published_on <= entry.deadline else State.LATE
     total = RegionCoverage(
         region=root or Region(code="", name="全部"), departments=list(departments.values())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -26,12 +26,16 @@ def _region_or_404(code: str) -> Region:
     return region
 
 
-def _published_counts() -> dict[int, int]:
-    """Current published disclosures per region (本级), all years."""
+def _published_counts(region_ids=None) -> dict[int, int]:
+    """Published department-years per region (本级), all years: each department-year counted
+    once whatever its number of published versions (no per-row subquery)."""
+    qs = Disclosure.objects.published()
+    if region_ids is not None:
+        qs = qs.filter(department__region_id__in=region_ids)
+    department_year = F("department_id") * 10000 + F("year_id")
     return dict(
-        Disclosure.objects.current()
-        .values_list("department__region_id")
-        .annotate(n=Count("id"))
+        qs.values_list("department__region_id")
+        .annotate(n=Count(department_year, distinct=True))
         .values_list("department__region_id", "n")
     )
 
@@ -63,7 +67,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     sub_regions = list(
         region.children.annotate(department_count=Count("departments")).order_by("code")
     )
-    published = _published_counts()
+    published = _published_counts([child.pk for child in sub_regions])
     for child in sub_regions:
         child.published_count = published.get(child.pk, 0)
     departments = list(Department.objects.in_region(region).order_by("code"))
