@@ -28,7 +28,7 @@ from django.utils import timezone
 from disclosure.layouts import get_layout
 from disclosure.models import CheckRun, Department, Disclosure, DisclosureTable, Finding, Region
 from disclosure.models.checks import Severity
-from disclosure.models.statements import TableState
+from disclosure.models.statements import Status, TableState
 from disclosure.money import round_half_up
 
 WEIGHTS = {"published": 40, "on_time": 30, "complete": 15, "error_free": 15}
@@ -225,7 +225,11 @@ def coverage_board(*, year: int, root: Region | None) -> Board:
     )
     # Tables published with content, empty with their statement, or exempt: one aggregate.
     filled = dict(
-        DisclosureTable.objects.filter(disclosure_id__in=[row[0] for row in published])
+        DisclosureTable.objects.filter(
+            disclosure__year_id=year,
+            disclosure__status=Status.PUBLISHED,
+            disclosure__department__region_id__in=by_region,
+        )
         .filter(
             Q(state__in=[TableState.PROVIDED, TableState.EXEMPT])
             | (Q(state=TableState.EMPTY) & ~Q(statement=""))
