@@ -8,6 +8,8 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("财政审核人")
     ADMINISTRATOR = "administrator", _("管理员")
     SYSTEM = "system", _("系统（命令行等）")
+    OVERSIGHT = "oversight", _("财政监督")
+    REGION_ADMIN = "region_admin", _("地区管理员")
 
 
 class User(AbstractUser):
@@ -24,6 +26,18 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="members",
+    )
+    region = models.ForeignKey(
+        "disclosure.Region",
+        verbose_name=_("所属区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text=_(
+            "审核人只审本区划的部门；财政监督只读本区划及下级区划；地区管理员管理本区划及下级"
+            "区划的部门和用户。审核人不填区划即为默认区划。"
+        ),
     )
 
     class Meta:

@@ -46,3 +46,21 @@ def envchoice(name: str, choices: tuple[str, ...], default: str) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
     return value
+
+
+def envregionpath(name: str, default: str) -> tuple[tuple[str, str], ...]:
+    """A region and its ancestors, from the top: "530000:云南省/530400:玉溪市"."""
+    raw = os.environ.get(name, "").strip() or default
+    steps = []
+    for step in raw.split("/"):
+        code, sep, label = step.strip().partition(":")
+        code, label = code.strip(), label.strip()
+        if not sep or not label or len(code) != 6 or not code.isdigit():
+            raise ImproperlyConfigured(
+                f"{name} must be code:name steps joined by / (530000:云南省/530400:玉溪市), "
+                f"not {raw!r}"
+            )
+        steps.append((code, label))
+    if len(steps) > 3:
+        raise ImproperlyConfigured(f"{name} has more than three levels: {raw!r}")
+    return tuple(steps)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import envbool, envchoice, envint, envlist, envstr
+from config.env import envbool, envchoice, envint, envlist, envregionpath, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -271,6 +271,10 @@ SESSION_COOKIE_AGE = envint("PORTAL_SESSION_SECONDS", 8 * 3600)
 # Who publishes an approved disclosure: the finance bureau only ("reviewer"), or also the
 # department itself ("department").
 PORTAL_PUBLISHER = envchoice("PORTAL_PUBLISHER", ("reviewer", "department"), "reviewer")
+# The region (行政区划) that departments without one belong to: where the migration puts the
+# departments that existed before regions, and where an import creates a new department.
+# A path from the top, "code:name" steps joined by "/", each code a 6-digit 行政区划代码.
+PORTAL_DEFAULT_REGION = envregionpath("PORTAL_DEFAULT_REGION", "530000:云南省/530400:玉溪市")
 # Days between the finance bureau's approval (批复) and the latest publication (预算法 §14).
 PORTAL_PUBLISH_WITHIN_DAYS = envint("PORTAL_PUBLISH_WITHIN_DAYS", 20)
 

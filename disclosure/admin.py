@@ -12,6 +12,7 @@ Amounts change only through imports and the workflow; the admin never edits a nu
 """
 
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import path, register_converter, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,9 +44,10 @@ from disclosure.models import (
     FiscalYear,
 )
 from disclosure.models.classification import CatalogueKind, Provenance
-from disclosure.models.statements import TableState
+from disclosure.models.statements import Status, TableState
 from disclosure.opendata.formats import GuardedCSV, NumberXLSX
 from disclosure.params import id_param
+from disclosure.permissions import can, overseen_departments
 from disclosure.resources.catalogues import ClassificationCodeResource
 from disclosure.resources.departments import DepartmentResource
 from disclosure.resources.tables import table_resources
@@ -269,7 +271,9 @@ class DisclosureAdmin(GuardedImportMixin, admin.ModelAdmin):
     @staticmethod
     def may_view(request, obj=None) -> bool:
         if may_load_reference_data(request):
-            return True
+            # A reviewer reads what is published and the drafts of the regions they
+            # review (disclosure.permissions); a superuser reads everything.
+            return obj is None or request.user.is_superuser or _reviewer_reads(request, obj)
         department = preparer_department_id(request)
         return department is not None and (obj is None or obj.department_id == department)
 
@@ -294,7 +298,11 @@ class DisclosureAdmin(GuardedImportMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("department", "year")
         if may_load_reference_data(request):
-            return qs
+            if request.user.is_superuser:
+                return qs
+            return qs.filter(
+                Q(status=Status.PUBLISHED) | Q(department__in=overseen_departments(request.user))
+            )
         return qs.filter(department_id=preparer_department_id(request) or 0)
 
     # ------------------------------------------------------------ screens
@@ -411,6 +419,10 @@ class DisclosureAdmin(GuardedImportMixin, admin.ModelAdmin):
         return super().import_success_url(request)
 
 
+def _reviewer_reads(request, obj: Disclosure) -> bool:
+    return obj.is_published or can(request.user, "view_draft", obj)
+
+
 def _table_link(spec, record, importable: bool) -> dict:
     """One line of the disclosure page's table list: state, unit, downloads, import."""
     state = getattr(record, "state", "not_provided")
@@ -472,3 +484,7 @@ class AuditEventAdmin(ReviewerOnly, admin.ModelAdmin):
 admin.site.site_header = _("决算公开平台 管理")
 admin.site.site_title = _("决算公开平台")
 admin.site.index_title = _("管理首页")
+
+
+# Regions, and departments as a regional administrator manages them.
+from disclosure import admin_regions  # noqa: E402, F401

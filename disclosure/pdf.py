@@ -457,11 +457,11 @@ def disclosure_pdf_schedule(*, disclosure: Disclosure) -> None:
 def disclosure_pdf_rebuild(*, disclosure: Disclosure, user) -> None:
     """A reviewer asks for a published version's PDFs to be built again (after a failure):
     queued like a publication's build, with an audit row naming who asked."""
-    from disclosure.permissions import is_reviewer
-
-    if not is_reviewer(user) or not disclosure.is_published:
-        raise PermissionDenied("只有财政审核人可以重新生成已公开决算的 PDF。")
     from disclosure.audit import audit_record
+    from disclosure.permissions import decides_for
+
+    if not decides_for(user, disclosure.department) or not disclosure.is_published:
+        raise PermissionDenied("只有本地区的财政审核人可以重新生成已公开决算的 PDF。")
 
     audit_record(disclosure=disclosure, actor=user, action="pdf_rebuild")
     disclosure_pdf_schedule(disclosure=disclosure)

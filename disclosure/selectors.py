@@ -16,6 +16,7 @@ from disclosure.models import (
     Indicator,
     OverallPerformance,
     ProjectEvaluation,
+    Region,
     TableRow,
 )
 from disclosure.presentation import TableView, build_table_view
@@ -110,7 +111,7 @@ def _tables_titled(q: str) -> Q:
     return wanted
 
 
-def disclosure_search(*, q: str = "", year: int | None = None, parent: str = ""):
+def disclosure_search(*, q: str = "", year: int | None = None, parent: str = "", region: str = ""):
     """Current published disclosures, filtered; sorted by year then department name in
     pinyin order where PostgreSQL's ICU collation exists, by department code otherwise.
 
@@ -145,6 +146,9 @@ def disclosure_search(*, q: str = "", year: int | None = None, parent: str = "")
         qs = qs.for_year(year)
     if parent:
         qs = qs.filter(Q(department__parent__code=parent) | Q(department__code=parent))
+    if region:
+        # The region's own departments and those of every region below it.
+        qs = qs.filter(department__region__in=Region.objects.within_code(region))
     return qs.order_by("-year", *department_order("department__"))
 
 

@@ -26,11 +26,18 @@ from accounts.models import Role
 from disclosure import selectors, workflow
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.services import workbook_import, year_refusal
-from disclosure.models import AuditEvent, Department, Disclosure, Finding, PdfBuild
+from disclosure.models import AuditEvent, Disclosure, Finding, PdfBuild
 from disclosure.models.statements import NARRATIVE_MAX_CHARS, Status
 from disclosure.params import id_param, year_param
 from disclosure.pdf import disclosure_pdf_rebuild
-from disclosure.permissions import allowed_actions, can, is_reviewer
+from disclosure.permissions import (
+    allowed_actions,
+    can,
+    decides_for,
+    overseen_departments,
+    overseen_disclosures,
+    reads_queues,
+)
 
 NOT_FOUND = "没有找到这份决算。"
 
@@ -47,7 +54,7 @@ def _disclosure_for(user, year: int, code: str, version: int) -> Disclosure:
 
 
 def _staff_only(user) -> None:
-    if not (is_reviewer(user) or user.department_id):
+    if not (reads_queues(user) or user.department_id):
         raise Http404(NOT_FOUND)
 
 
@@ -114,9 +121,14 @@ def workspace(request: HttpRequest) -> HttpResponse:
         ),
         "import_problems": request.session.pop("import_problems", []),
     }
-    if is_reviewer(user):
+    if reads_queues(user):
+        # Reviewers see their own region's departments; oversight its region and below.
         year = year_param(request.GET.get("year")) or today.year - 1
-        latest = Disclosure.objects.latest_versions().select_related("department", "year")
+        latest = (
+            overseen_disclosures(user)
+            .latest_versions()
+            .select_related("department", "department__region", "year")
+        )
         approved = [
             (d, workflow.publication_deadline(d))
             for d in latest.filter(status=Status.APPROVED).order_by("approved_on")
@@ -130,9 +142,16 @@ def workspace(request: HttpRequest) -> HttpResponse:
                     (d, dl) for d, dl in approved if dl and today <= dl <= today + timedelta(5)
                 ],
                 "approved": approved,
-                "missing": Department.objects.exclude(disclosures__year_id=year).order_by("code"),
-                "events": AuditEvent.objects.select_related("disclosure__department", "actor")[:20],
-                "failed_pdfs": PdfBuild.objects.failed().select_related("disclosure__department"),
+                "missing": overseen_departments(user)
+                .exclude(disclosures__year_id=year)
+                .select_related("region")
+                .order_by("code"),
+                "events": AuditEvent.objects.filter(
+                    disclosure__department__in=overseen_departments(user)
+                ).select_related("disclosure__department", "actor")[:20],
+                "failed_pdfs": PdfBuild.objects.failed()
+                .filter(disclosure__department__in=overseen_departments(user))
+                .select_related("disclosure__department"),
             }
         )
     if user.department_id:
@@ -231,7 +250,8 @@ def workspace_disclosure(request: HttpRequest, year: int, code: str, version: in
             "correct_form": CorrectForm(),
             "blockers": workflow.submission_blockers(disclosure) if "submit" in actions else [],
             "pdf_build": PdfBuild.objects.filter(disclosure=disclosure).first(),
-            "may_rebuild_pdf": is_reviewer(request.user) and disclosure.is_published,
+            "may_rebuild_pdf": decides_for(request.user, disclosure.department)
+            and disclosure.is_published,
         },
     )
 
@@ -441,7 +461,7 @@ def workspace_correct(request, year: int, code: str, version: int):
 @require_POST
 def workspace_pdf_rebuild(request, year: int, code: str, version: int):
     disclosure = _disclosure_for(request.user, year, code, version)
-    if not is_reviewer(request.user):
+    if not decides_for(request.user, disclosure.department):
         raise Http404(NOT_FOUND)
     try:
         disclosure_pdf_rebuild(disclosure=disclosure, user=request.user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from disclosure import pdf_views, views
+from disclosure import pdf_views, views, views_regions
 
 app_name = "disclosure"
 
@@ -26,5 +26,18 @@ urlpatterns = [
         "disclosures/<int:year>/<slug:code>/tables/<str:number>/pdf/",
         pdf_views.table_pdf,
         name="table_pdf",
+    ),
+    path("regions/", views_regions.region_tree, name="regions"),
+    path("regions/<str:code>/", views_regions.region_detail, name="region"),
+    path("coverage/<int:year>/", views_regions.coverage_page, name="coverage"),
+    path(
+        "coverage/<int:year>/regions.csv",
+        views_regions.coverage_regions_csv,
+        name="coverage_regions_csv",
+    ),
+    path(
+        "coverage/<int:year>/departments.csv",
+        views_regions.coverage_departments_csv,
+        name="coverage_departments_csv",
     ),
 ]

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django_tables2 import RequestConfig
 
 from disclosure import charts, glossary, selectors
 from disclosure.glance import disclosure_glance
-from disclosure.models import Department, Disclosure
+from disclosure.models import Department, Disclosure, Region, RegionLevel
 from disclosure.money import ZERO, round_half_up
 from disclosure.pagecache import public_page
 from disclosure.params import text_param, year_param
@@ -83,12 +83,13 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@public_page("q", "year", "parent", "page", "sort")
+@public_page("q", "year", "parent", "region", "page", "sort")
 def disclosure_list(request: HttpRequest) -> HttpResponse:
     q = text_param(request.GET.get("q"), max_length=50)
     year = year_param(request.GET.get("year"))
     parent = text_param(request.GET.get("parent"), max_length=64)
-    results = selectors.disclosure_search(q=q, year=year, parent=parent)
+    region = text_param(request.GET.get("region"), max_length=6)
+    results = selectors.disclosure_search(q=q, year=year, parent=parent, region=region)
     table = DisclosureListTable(results)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     parents = Department.objects.filter(children__disclosures__status="published").distinct()
@@ -102,6 +103,11 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
             "parent": parent,
             "years": selectors.published_years(),
             "parents": parents.order_by("code"),
+            "region": region,
+            # Provinces and cities to choose from (a county comes from its region page).
+            "regions": Region.objects.filter(
+                Q(level__in=[RegionLevel.PROVINCE, RegionLevel.CITY]) | Q(code=region)
+            ).order_by("code"),
         },
     )
 

@@ -127,11 +127,81 @@ def other_preparer(db, other_department):
 
 
 @pytest.fixture
-def reviewer(db):
-    """A finance-bureau reviewer (财政审核人): reads every department, decides, edits no number."""
+def reviewer(db, city):
+    """A reviewer (财政审核人) of 玉溪市's finance bureau: reads and decides for 玉溪市's own
+    departments (the seed's among them), edits no number."""
     from accounts.models import User
 
-    return User.objects.create_user("reviewer", password="Rv-2021-demo!", role="reviewer")
+    return User.objects.create_user(
+        "reviewer", password="Rv-2021-demo!", role="reviewer", region=city
+    )
+
+
+# ---------------------------------------------------------------- regions
+@pytest.fixture
+def province(db):
+    """云南省: the province, the top of the tree."""
+    from disclosure.models.regions import default_region
+
+    return default_region().parent
+
+
+@pytest.fixture
+def city(db):
+    """玉溪市: the default region, where the seed's department (玉溪市信访局) belongs."""
+    from disclosure.models.regions import default_region
+
+    return default_region()
+
+
+@pytest.fixture
+def county(db, city):
+    """红塔区, a county below 玉溪市."""
+    from disclosure.models import Region
+
+    return Region.objects.create(code="530402", name="红塔区", level="county", parent=city)
+
+
+@pytest.fixture
+def other_city(db, province):
+    """昆明市, another city of the province."""
+    from disclosure.models import Region
+
+    return Region.objects.create(code="530100", name="昆明市", level="city", parent=province)
+
+
+@pytest.fixture
+def county_reviewer(db, county):
+    """A reviewer of 红塔区's finance bureau: decides for 红塔区's departments only."""
+    from accounts.models import User
+
+    return User.objects.create_user(
+        "hongta", password="Ht-2021-demo!", role="reviewer", region=county
+    )
+
+
+@pytest.fixture
+def city_oversight(db, city):
+    """玉溪市's oversight (财政监督): reads 玉溪市's and its counties' queues, never decides."""
+    from accounts.models import User
+
+    return User.objects.create_user(
+        "jiandu", password="Jd-2021-demo!", role="oversight", region=city, is_staff=True
+    )
+
+
+@pytest.fixture
+def county_admin(db, county):
+    """红塔区's regional administrator (地区管理员): manages 红塔区's departments and users."""
+    from accounts.models import User
+
+    return User.objects.create_user(
+        "hongta-admin",
+        password="Ha-2021-demo!",
+        role="region_admin",
+        region=county,
+        is_staff=True,
+    )
 
 
 @pytest.fixture

@@ -187,6 +187,8 @@ def test_the_openapi_schema_validates(schema):
     assert set(schema["paths"]) == {
         "/api/v1/departments/",
         "/api/v1/departments/{code}/",
+        "/api/v1/regions/",
+        "/api/v1/regions/{code}/",
         "/api/v1/years/",
         "/api/v1/years/{year}/",
         "/api/v1/disclosures/",
@@ -195,7 +197,7 @@ def test_the_openapi_schema_validates(schema):
         "/api/v1/disclosures/{year}/{code}/tables/{number}/",
     }
     parameters = {p["name"] for p in schema["paths"]["/api/v1/disclosures/"]["get"]["parameters"]}
-    assert {"year", "department", "page", "page_size"} <= parameters
+    assert {"year", "department", "region", "page", "page_size"} <= parameters
 
 
 def _json_schema(node):

@@ -23,6 +23,8 @@ class DepartmentSerializer(serializers.Serializer):
         help_text=_("administrative、civil_service_institution 或 public_institution")
     )
     parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
+    region = serializers.CharField(source="region.code", help_text=_("所属行政区划代码（本级）"))
+    region_name = serializers.CharField(source="region.name", help_text=_("所属行政区划名称"))
     years = serializers.SerializerMethodField(help_text=_("有公开决算的年度"))
     links = serializers.SerializerMethodField()
 
@@ -52,3 +54,11 @@ class YearSerializer(serializers.Serializer):
     @extend_schema_field(YearLinksSerializer)
     def get_links(self, year: FiscalYear) -> dict:
         return year_links(year.year, self.context.get("request"))
+
+
+class RegionSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("6 位行政区划代码"))
+    name = serializers.CharField()
+    level = serializers.CharField(help_text=_("province、city 或 county"))
+    parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
+    departments = serializers.IntegerField(source="department_count", help_text=_("本级部门数"))

@@ -17,6 +17,8 @@ urlpatterns = [
         views.DepartmentViewSet.as_view(detail),
         name="department-detail",
     ),
+    path("regions/", views.RegionViewSet.as_view(list_only), name="region-list"),
+    path("regions/<str:code>/", views.RegionViewSet.as_view(detail), name="region-detail"),
     path("years/", views.YearViewSet.as_view(list_only), name="year-list"),
     path("years/<int:year>/", views.YearViewSet.as_view(detail), name="year-detail"),
     path("disclosures/", views.DisclosureViewSet.as_view(list_only), name="disclosure-list"),

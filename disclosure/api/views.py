@@ -19,8 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from disclosure import selectors
-from disclosure.api.serializers import DepartmentSerializer, YearSerializer
-from disclosure.models import Department, Disclosure, FiscalYear
+from disclosure.api.serializers import DepartmentSerializer, RegionSerializer, YearSerializer
+from disclosure.models import Department, Disclosure, FiscalYear, Region
 from disclosure.opendata.document import (
     DisclosureDetailSerializer,
     DisclosureSummarySerializer,
@@ -35,12 +35,26 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField  # "2021", never "2021.5"
 
 
+class RegionCodeFilter(django_filters.CharFilter):
+    """A region's code: its own departments and those of every region below it."""
+
+    def __init__(self, prefix: str = "", **kwargs):
+        self.prefix = prefix
+        super().__init__(label=_("行政区划代码（含下级）"), **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.prefix}region__in": Region.objects.within_code(value)})
+
+
 class DepartmentFilter(django_filters.FilterSet):
     year = YearFilter(method="filter_year", label=_("有公开决算的年度"))
+    region = RegionCodeFilter()
 
     class Meta:
         model = Department
-        fields = ["year"]
+        fields = ["year", "region"]
 
     def filter_year(self, queryset, name, value):
         published = Disclosure.objects.published().for_year(int(value))
@@ -50,10 +64,11 @@ class DepartmentFilter(django_filters.FilterSet):
 class DisclosureFilter(django_filters.FilterSet):
     year = YearFilter(field_name="year_id", label=_("年度"))
     department = django_filters.CharFilter(field_name="department__code", label=_("部门代码"))
+    region = RegionCodeFilter("department__")
 
     class Meta:
         model = Disclosure
-        fields = ["year", "department"]
+        fields = ["year", "department", "region"]
 
 
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description=_("年度，如 2021"))
@@ -81,8 +96,31 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             Department.objects.filter(disclosures__in=Disclosure.objects.published())
             .distinct()
-            .select_related("parent")
+            .select_related("parent", "region")
             .prefetch_related(Prefetch("disclosures", queryset=current, to_attr="published"))
+            .order_by("code")
+        )
+
+
+@extend_schema(tags=["regions"])
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("行政区划列表"),
+        description=_("省、市（州）、县（区），各附上级区划代码和本级部门数。"),
+    ),
+    retrieve=extend_schema(summary=_("一个行政区划")),
+)
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Regions (行政区划), each with its parent's code and its own departments' count."""
+
+    serializer_class = RegionSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[0-9]{6}"
+
+    def get_queryset(self):
+        return (
+            Region.objects.select_related("parent")
+            .annotate(department_count=Count("departments"))
             .order_by("code")
         )
 
@@ -202,6 +240,7 @@ def api_root(request: Request) -> Response:
     return Response(
         {
             "departments": url("api:department-list"),
+            "regions": url("api:region-list"),
             "years": url("api:year-list"),
             "disclosures": url("api:disclosure-list"),
             "schema": url("api:schema"),

@@ -11,6 +11,7 @@ from disclosure.models.performance import (
     ProjectFund,
     YearlyGoal,
 )
+from disclosure.models.regions import Region, RegionLevel
 from disclosure.models.statements import (
     Amount,
     Disclosure,
@@ -39,6 +40,8 @@ __all__ = [
     "PdfState",
     "ProjectEvaluation",
     "ProjectFund",
+    "Region",
+    "RegionLevel",
     "TableRow",
     "YearlyGoal",
 ]

@@ -2,6 +2,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from disclosure.models.regions import Region, default_region_id
+
 code_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{0,63}$",
     _("部门代码只能包含小写字母、数字和连字符。"),
@@ -12,6 +14,16 @@ class DepartmentKind(models.TextChoices):
     ADMINISTRATIVE = "administrative", _("行政单位")
     CIVIL_SERVICE_INSTITUTION = "civil_service_institution", _("参公事业单位")
     PUBLIC_INSTITUTION = "public_institution", _("事业单位")
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def in_region(self, region: Region | int):
+        """The region's own departments (本级), not those of the regions below it."""
+        return self.filter(region=region)
+
+    def within(self, region: Region | int):
+        """The departments of the region and of every region below it."""
+        return self.filter(region__in=Region.objects.within(region))
 
 
 class Department(models.Model):
@@ -26,6 +38,14 @@ class Department(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("行政区划"),
+        on_delete=models.PROTECT,
+        related_name="departments",
+        default=default_region_id,
+        help_text=_("部门所属的本级行政区划；不填则为默认区划。"),
     )
     kind = models.CharField(
         _("单位性质"),

@@ -8,11 +8,12 @@
 /data/<year>/fiscal-data-package.zip         the year as a Fiscal Data Package
 /data/<year>/package/datapackage.json        its descriptor, beside …
 /data/<year>/package/final-accounts-<year>.csv   … the year's CSV
+/data/<year>/regions/<region code>/fiscal-data-package.zip   the same for one region
 """
 
 from django.urls import path, register_converter
 
-from disclosure.opendata import views
+from disclosure.opendata import regions, views
 
 
 class TableNumberConverter:
@@ -42,4 +43,9 @@ urlpatterns = [
     path("<int:year>/fiscal-data-package.zip", views.year_package, name="year_package"),
     path("<int:year>/package/datapackage.json", views.year_datapackage, name="year_datapackage"),
     path("<int:year>/package/<slug:resource>.csv", views.year_csv, name="year_csv"),
+    path(
+        "<int:year>/regions/<str:code>/fiscal-data-package.zip",
+        regions.region_package,
+        name="region_package",
+    ),
 ]

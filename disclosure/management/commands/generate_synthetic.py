@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from disclosure.checks.loader import CatalogueData
 from disclosure.checks.services import checks_run
 from disclosure.synthetic import PLANT_KINDS, generate
+from disclosure.synthetic_province import generate_province
 
 
 def rate(text: str) -> float:
@@ -33,10 +34,30 @@ class Command(BaseCommand):
         parser.add_argument(
             "--record", type=Path, help="write the planted errors to this JSON file"
         )
+        parser.add_argument(
+            "--province",
+            action="store_true",
+            help="a whole province (合成省 990000): --departments per region, in every region",
+        )
+        parser.add_argument(
+            "--records-only",
+            action="store_true",
+            help="with --province: tables as records, no rows or amounts (for scale tests)",
+        )
+        parser.add_argument("--cities", type=int, default=16, help="with --province")
+        parser.add_argument("--counties", type=int, default=130, help="with --province")
+        parser.add_argument(
+            "--late", type=rate, default=0.1, help="with --province: share published late"
+        )
+        parser.add_argument(
+            "--missing", type=rate, default=0.05, help="with --province: share not published"
+        )
 
     def handle(self, *args, **opts):
         if opts["departments"] < 1 or opts["years"] < 1:
             raise CommandError("--departments and --years must be at least 1")
+        if opts["province"]:
+            return self.province(opts)
         try:
             result = generate(
                 departments=opts["departments"],
@@ -62,5 +83,28 @@ class Command(BaseCommand):
             f"生成 {len(result.disclosures)} 份决算（{opts['departments']} 个部门 × "
             f"{opts['years']} 年），埋入错误 {len(result.planted)} 处："
             + "，".join(f"{k} {n}" for k, n in kinds.items() if n)
+            + "。"
+        )
+
+    def province(self, opts) -> None:
+        """Regions and published disclosures only: the province's checks are not run."""
+        try:
+            result = generate_province(
+                cities=opts["cities"],
+                counties=opts["counties"],
+                departments=opts["departments"],
+                years=opts["years"],
+                seed=opts["seed"] or 1,
+                late=opts["late"],
+                missing=opts["missing"],
+                content=not opts["records_only"],
+                progress=lambda i, n, region: self.stdout.write(f"  {i}/{n} {region.name}"),
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            f"合成省：{result.regions} 个行政区划（跳过已有的 {result.skipped_regions} 个），"
+            f"新增 {result.departments} 个部门、{result.disclosures} 份决算；"
+            + "，".join(f"{k} {n}" for k, n in sorted(result.states.items()))
             + "。"
         )
