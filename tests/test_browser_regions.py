@@ -16,13 +16,13 @@ def county_with_seed(transactional_db, seed_bytes):
     """红塔区 (below 玉溪市) publishing the seed late, and a department that never published."""
     from disclosure.models import Department, Disclosure, Region
     from disclosure.models.regions import default_region
-    from disclosure.services import disclosure_import
+    from tests.helpers import import_file
 
     city = default_region()
     county = Region.objects.create(code="530402", name="红塔区", level="county", parent=city)
     Department.objects.create(code="hongta-xinfang", name="红塔区信访局", region=county)
     Department.objects.create(code="hongta-shuiwu", name="红塔区水务局", region=county)
-    disclosure_import(data=seed_bytes, department_code="hongta-xinfang", year=2021, publish=True)
+    import_file(data=seed_bytes, department_code="hongta-xinfang", year=2021, publish=True)
     d = Disclosure.objects.get(department__code="hongta-xinfang")
     # 批复 30 days before publication: 10 days past the 20-day limit.
     Disclosure.objects.filter(pk=d.pk).update(

@@ -16,11 +16,11 @@ API = "/api/v1"
 @pytest.fixture
 def county_and_seed(seed_disclosure, county):
     """The seed published in 玉溪市 (本级), and one in 红塔区 below it."""
-    from disclosure.services import disclosure_import
     from tests.conftest import SEED_PATH
+    from tests.helpers import import_file
 
     Department.objects.create(code="hongta-xinfang", name="红塔区信访局", region=county)
-    disclosure_import(
+    import_file(
         data=SEED_PATH.read_bytes(), department_code="hongta-xinfang", year=2021, publish=True
     )
     return county
