@@ -9,16 +9,12 @@ departments are named 合成部门 and their codes start with "syn".
 
 from __future__ import annotations
 
-import csv
 import random
-from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
-from disclosure.catalogues import catalogue_load, read_catalogue_file
 from disclosure.content import (
     DisclosureContent,
     ParsedFund,
@@ -39,195 +35,37 @@ from disclosure.models import (
 )
 from disclosure.models.classification import Level, level_of
 from disclosure.models.statements import Status, TableState
-from disclosure.money import ZERO, round_half_up, to_wan
+from disclosure.money import ZERO, round_half_up
 from disclosure.pagecache import public_pages_changed
+from disclosure.synthetic_parts import (
+    EMPTY_STATEMENT,
+    LAYOUT,
+    PERSONNEL_CODES,
+    PLANT_KINDS,
+    PROJECT_ITEMS,
+    PUBLIC_CODES,
+    Content,
+    Generated,
+    Planted,
+    _dash,
+    _hundreds,
+    _items,
+    _money,
+    _set,
+    _split,
+    _tree,
+    economic_codes,
+    functional_codes,
+    load_catalogues,
+    narratives,
+    performance,
+)
 
-LAYOUT = "yunnan-2021"
-CATALOGUES = Path(__file__).resolve().parent / "data" / "catalogues"
-FUNCTIONAL_FILES = ("2021-functional-classes.csv", "2021-functional-seed-codes.csv")
-ECONOMIC_FILE = "2021-economic.csv"
-DASH = "—"
-EMPTY_STATEMENT = "本单位本年度没有{fund}收入和支出，故本表无数据。"
-
-# The kinds of error that can be planted, each with the findings it must produce.
-PLANT_KINDS = ("hierarchy", "name", "unit", "sangong", "missing_table", "code_format", "score")
-
-# Which 项 carry which money (as in a small administrative department's accounts).
-PUBLIC_ITEMS = {"2010301", "2010350"}  # 行政运行, 事业运行: personnel and public costs
-PROJECT_ITEMS = {"2010308"}  # 信访事务: project money, carried over between years
-# 公用经费 spread over these economic codes (30217 公务接待, 30231 公务用车运行维护 are the
-# 三公 items; 30299 takes the remainder).
-PUBLIC_CODES = ("30201", "30205", "30206", "30207", "30211", "30213", "30216", "30226", "30228")
-PERSONNEL_CODES = ("30101", "30102", "30103", "30107", "30108", "30109", "30110", "30113")
-
-
-@dataclass
-class Planted:
-    """An error put into a disclosure on purpose and the findings it must produce, each as
-    (rule, table number, row key, column key)."""
-
-    disclosure_id: int
-    kind: str
-    findings: list[tuple[str, str, str, str]]
+__all__ = ["LAYOUT", "PLANT_KINDS", "Generated", "build", "generate", "load_catalogues", "plant"]
 
 
-@dataclass
-class Generated:
-    disclosures: list[Disclosure] = field(default_factory=list)
-    planted: list[Planted] = field(default_factory=list)
-
-
-@dataclass
-class Code:
-    code: str
-    name: str
-
-    @property
-    def level(self) -> int:
-        return level_of(self.code)
-
-
-def _read(name: str) -> list[Code]:
-    with (CATALOGUES / name).open(encoding="utf-8") as fh:
-        return [Code(r["code"], r["name"]) for r in csv.DictReader(fh)]
-
-
-def functional_codes() -> list[Code]:
-    """The 2021 functional codes the generator uses: the 类, 款 and 项 of the compiled
-    catalogue (a small administrative department's), in catalogue order."""
-    return _read(FUNCTIONAL_FILES[1])
-
-
-def economic_codes() -> list[Code]:
-    return _read(ECONOMIC_FILE)
-
-
-def load_catalogues(year: int) -> None:
-    """The compiled 2021 catalogues, loaded for `year` (idempotent)."""
-    for kind, files in (("functional", FUNCTIONAL_FILES), ("economic", (ECONOMIC_FILE,))):
-        entries = []
-        for name in files:
-            entries += read_catalogue_file((CATALOGUES / name).read_bytes(), kind=kind)
-        catalogue_load(year=year, kind=kind, entries=entries, source="；".join(files))
-
-
-def _money(rng: random.Random, low: int, high: int) -> Decimal:
-    """A random amount in 元 between low and high, to the cent."""
-    return Decimal(rng.randrange(low * 100, high * 100)) / 100
-
-
-def _hundreds(rng: random.Random, low: int, high: int) -> Decimal:
-    """A random amount in whole hundreds of 元 (budgets are planned in round figures)."""
-    return Decimal(rng.randrange(low // 100, high // 100) * 100)
-
-
-def _split(rng: random.Random, amount: Decimal, parts: int) -> list[Decimal]:
-    """`amount` cut into `parts` positive amounts to the cent that add up exactly."""
-    weights = [rng.uniform(1, 4) for _ in range(parts)]
-    scale = sum(weights)
-    cuts = [round_half_up(amount * Decimal(w / scale)) for w in weights[:-1]]
-    return [*cuts, amount - sum(cuts, ZERO)]
-
-
-# ------------------------------------------------------------------ one disclosure's content
-class Content:
-    """Tables as rows of cells, before they are written: number → list of row dicts."""
-
-    def __init__(self):
-        self.tables: dict[str, dict] = {}
-
-    def table(self, number: str, **attrs) -> dict:
-        data = {"state": TableState.PROVIDED, "statement": "", "unit": "元", "rows": []}
-        data.update(attrs)
-        self.tables[number] = data
-        return data
-
-    def row(self, number: str, key: str, **attrs) -> dict:
-        rows = self.tables[number]["rows"]
-        side = attrs.get("side", 0)
-        row = {
-            "key": key,
-            "code": "",
-            "name": "",
-            "side": side,
-            "position": sum(1 for r in rows if r["side"] == side),
-            "line_no": None,
-            "is_total": False,
-            "amounts": {},
-        }
-        row.update(attrs)
-        rows.append(row)
-        return row
-
-    def find(self, number: str, key: str) -> dict:
-        return next(r for r in self.tables[number]["rows"] if r["key"] == key)
-
-
-def _set(row: dict, column: str, value: Decimal | None) -> None:
-    """A cell: an amount, or blank when zero (as printed tables leave zero cells blank)."""
-    if value is not None and value != 0:
-        row["amounts"][column] = (value, "")
-
-
-def _dash(row: dict, *columns: str) -> None:
-    for c in columns:
-        row["amounts"][c] = (None, DASH)
-
-
-@dataclass
-class Item:
-    """One 项's money for the year (元)."""
-
-    code: Code
-    personnel: Decimal = ZERO
-    public: Decimal = ZERO
-    project: Decimal = ZERO
-    other_income: Decimal = ZERO  # non-fiscal income, spent as project money in 公开03
-    opening: Decimal = ZERO  # project carry-over at the start of the year
-    closing: Decimal = ZERO  # … and at the end
-
-    @property
-    def basic(self) -> Decimal:
-        return self.personnel + self.public
-
-    @property
-    def fiscal_spend(self) -> Decimal:
-        return self.basic + self.project
-
-    @property
-    def project_income(self) -> Decimal:
-        return self.project + self.closing - self.opening
-
-    @property
-    def fiscal_income(self) -> Decimal:
-        return self.basic + self.project_income
-
-
-def _items(rng: random.Random, codes: list[Code], carry: dict[str, Decimal]) -> list[Item]:
-    items = []
-    for code in codes:
-        if code.level != Level.ITEM:
-            continue
-        item = Item(code)
-        if code.code in PROJECT_ITEMS:
-            item.project = _money(rng, 300_000, 1_500_000)
-            item.opening = carry.get(code.code, _money(rng, 0, 200_000))
-            item.closing = _money(rng, 0, 150_000)
-        else:
-            item.personnel = _money(rng, 20_000, 3_000_000)
-            if code.code in PUBLIC_ITEMS:
-                item.public = _money(rng, 150_000, 1_500_000)
-        items.append(item)
-    items[0].other_income = _money(rng, 100, 5_000)
-    return items
-
-
-def _tree(codes: list[Code], items: list[Item]):
-    """Every code (类, 款, 项) with the items under it, in catalogue order."""
-    for code in codes:
-        under = [i for i in items if i.code.code.startswith(code.code)]
-        if under:
-            yield code, under
+def _sums(under, attr: str) -> Decimal:
+    return sum((getattr(i, attr) for i in under), ZERO)
 
 
 def build(
@@ -239,11 +77,44 @@ def build(
     items = _items(rng, codes, carry)
     tree = list(_tree(codes, items))
     c = Content()
+    _build_by_code(c, items, tree)
+    facts = {
+        "income": _sums(items, "fiscal_income"),
+        "other": _sums(items, "other_income"),
+        "spend": _sums(items, "fiscal_spend"),
+        "basic": _sums(items, "basic"),
+        "personnel": _sums(items, "personnel"),
+        "public": _sums(items, "public"),
+        "project": _sums(items, "project"),
+        "opening": _sums(items, "opening"),
+        "closing": _sums(items, "closing"),
+        "carry": {i.code.code: i.closing for i in items if i.code.code in PROJECT_ITEMS},
+        "items": items,
+    }
+    classes = {code.code: under for code, under in tree if code.level == Level.CLASS}
+    _build_summary(c, layout, facts, classes)
+    _build_fiscal_summary(c, layout, facts, classes)
+    hospitality, vehicles = _build_basic_economic(c, rng, facts)
 
-    def sums(under, attr):
-        return sum((getattr(i, attr) for i in under), ZERO)
+    # 公开07, 公开08: no such money — published empty with the statement.
+    for number, fund in (("07", "政府性基金预算财政拨款"), ("08", "国有资本经营预算财政拨款")):
+        c.table(number, state=TableState.EMPTY, statement=EMPTY_STATEMENT.format(fund=fund))
+        c.row(number, "total", name="合计", is_total=True)
+    _build_sangong(c, rng, layout, facts, hospitality, vehicles)
 
-    # 公开02 收入决算表 and 公开03 支出决算表, 公开05 一般公共预算财政拨款收入支出决算表
+    # 公开10–12: the texts and the performance tables (rows of their own, below).
+    for number in ("10", "11", "12"):
+        c.table(number, unit="" if number == "10" else "元")
+    for number, data in c.tables.items():
+        title = layout.table(number).title
+        data["printed_title"] = f"{year}年度{title}" if number in ("10", "11", "12") else title
+        data["printed_department"] = name
+    return c, facts
+
+
+def _build_by_code(c: Content, items, tree) -> None:
+    """公开02 收入决算表, 公开03 支出决算表 and 公开05 一般公共预算财政拨款收入支出决算表."""
+    sums = _sums
     for number in ("02", "03", "05"):
         c.table(number)
     for number in ("02", "03", "05"):
@@ -281,22 +152,11 @@ def build(
         }
         for column, value in values.items():
             _set(r, column, value)
-    facts = {
-        "income": sums(items, "fiscal_income"),
-        "other": sums(items, "other_income"),
-        "spend": sums(items, "fiscal_spend"),
-        "basic": sums(items, "basic"),
-        "personnel": sums(items, "personnel"),
-        "public": sums(items, "public"),
-        "project": sums(items, "project"),
-        "opening": sums(items, "opening"),
-        "closing": sums(items, "closing"),
-        "carry": {i.code.code: i.closing for i in items if i.code.code in PROJECT_ITEMS},
-        "items": items,
-    }
-    classes = {code.code: under for code, under in tree if code.level == Level.CLASS}
 
-    # 公开01 收入支出决算总表
+
+def _build_summary(c: Content, layout, facts: dict, classes: dict) -> None:
+    """公开01 收入支出决算总表."""
+    sums = _sums
     c.table("01")
     spec01 = layout.table("01")
     income01 = {
@@ -323,7 +183,10 @@ def build(
                 value = (income01 if side == 0 else spend01).get(line.no)
             _set(r, "amount", value)
 
-    # 公开04 财政拨款收入支出决算总表
+
+def _build_fiscal_summary(c: Content, layout, facts: dict, classes: dict) -> None:
+    """公开04 财政拨款收入支出决算总表."""
+    sums = _sums
     c.table("04")
     spec04 = layout.table("04")
     income04 = {
@@ -353,7 +216,10 @@ def build(
             _set(r, "total", value)
             _set(r, "general", value)
 
-    # 公开06 一般公共预算财政拨款基本支出决算表
+
+def _build_basic_economic(c: Content, rng: random.Random, facts: dict):
+    """公开06 一般公共预算财政拨款基本支出决算表; returns the 三公 amounts it spent
+    (公务接待费, 公务用车运行维护费)."""
     economic = economic_codes()
     amounts06 = {}
     for code, part in zip(
@@ -383,13 +249,11 @@ def build(
     _set(r, "amount", amounts06["301"] + amounts06["303"])
     r = c.row("06", "public_total", name="公用经费合计", is_total=True, side=1)
     _set(r, "amount", amounts06["302"] + amounts06["307"] + amounts06["310"])
+    return hospitality, vehicles
 
-    # 公开07, 公开08: no such money — published empty with the statement.
-    for number, fund in (("07", "政府性基金预算财政拨款"), ("08", "国有资本经营预算财政拨款")):
-        c.table(number, state=TableState.EMPTY, statement=EMPTY_STATEMENT.format(fund=fund))
-        c.row(number, "total", name="合计", is_total=True)
 
-    # 公开09 “三公”经费、机关运行经费 (budget in column budget_1, final in actual_2)
+def _build_sangong(c: Content, rng, layout, facts: dict, hospitality, vehicles) -> None:
+    """公开09 “三公”经费、机关运行经费 (budget in column budget_1, final in actual_2)."""
     c.table("09")
     project_hospitality = _money(rng, 0, 3_000)
     final = {
@@ -422,15 +286,6 @@ def build(
             else:
                 _dash(r, column)
     facts.update(sangong=final, sangong_budget=budget)
-
-    # 公开10–12: the texts and the performance tables (rows of their own, below).
-    for number in ("10", "11", "12"):
-        c.table(number, unit="" if number == "10" else "元")
-    for number, data in c.tables.items():
-        title = layout.table(number).title
-        data["printed_title"] = f"{year}年度{title}" if number in ("10", "11", "12") else title
-        data["printed_department"] = name
-    return c, facts
 
 
 # ------------------------------------------------------------------ planting errors
@@ -502,97 +357,6 @@ def plant(kind: str, c: Content, perf: dict, rng: random.Random) -> list[tuple[s
         project["total_score"] += 1
         return [("performance.scores", "12", f"p0-i{indicator['position']}", "score")]
     raise ValueError(f"unknown kind of error {kind!r}")
-
-
-# ------------------------------------------------------------------ texts and performance
-def narratives(year: int, facts: dict) -> list[dict]:
-    def wan(value: Decimal) -> str:
-        return f"{to_wan(value)}"
-
-    s = facts["sangong"]
-    return [
-        {
-            "heading": "一、部门基本情况",
-            "subheading": "(一) 部门整体收支情况",
-            "body": (
-                f"{year}年本年支出合计{wan(facts['spend'] + facts['other'])}万元，"
-                f"其中基本支出{wan(facts['basic'])}万元、"
-                f"项目支出{wan(facts['project'] + facts['other'])}万元。"
-                f"年末结转和结余{wan(facts['closing'])}万元。"
-            ),
-        },
-        {
-            "heading": "一、部门基本情况",
-            "subheading": "(二) 严控“三公经费”支出情况",
-            "body": (
-                f"{year}年“三公”经费支出{wan(s['sangong_total'])}万元，"
-                f"其中公务接待费{wan(s['hospitality'])}万元，"
-                f"公务用车运行维护费{wan(s['vehicle_running'])}万元；"
-                f"因公出国（境）未产生费用。机关运行经费{wan(s['running'])}万元。"
-            ),
-        },
-        {"heading": "二、其他需说明的情况", "subheading": "", "body": "无其他需要说明的情况。"},
-    ]
-
-
-def performance(rng: random.Random, name: str, facts: dict) -> dict:
-    budget = _hundreds(rng, 200_000, 900_000)
-    executed = budget - _hundreds(rng, 0, 20_000)
-    rate = round_half_up(executed / budget * 100)
-    fund_score = round_half_up(Decimal(10) * executed / budget)
-    weights = [Decimal(30), Decimal(20), Decimal(20), Decimal(20)]
-    scores = [Decimal(30), Decimal(20), Decimal(18), Decimal(20)]
-    indicators = [
-        {"position": i, "level1": l1, "level2": l2, "level3": l3, "weight": w, "score": s}
-        for i, ((l1, l2, l3), w, s) in enumerate(
-            zip(
-                [
-                    ("产出指标", "数量指标", "办理信访事项"),
-                    ("产出指标", "时效指标", "按期办结率"),
-                    ("效益指标", "社会效益", "群众合法权益得到维护"),
-                    ("满意度指标", "服务对象满意度", "服务对象满意度"),
-                ],
-                weights,
-                scores,
-                strict=True,
-            )
-        )
-    ]
-    total_score = sum(scores, ZERO) + fund_score
-    grade = next(
-        g for floor, g in ((90, "优"), (80, "良"), (60, "中"), (0, "差")) if total_score >= floor
-    )
-    tasks = []
-    for i, task in enumerate(("信息系统运行维护", "信访事项专项救助")):
-        approved = _hundreds(rng, 100_000, 1_000_000) / 10000
-        actual = approved
-        tasks.append(
-            {
-                "position": i,
-                "name": task,
-                "level": "本级",
-                "approved_total": approved,
-                "approved_fiscal": approved,
-                "actual": actual,
-                "execution_rate": round_half_up(actual / approved * 100),
-            }
-        )
-    return {
-        "overall": {"preparer": name, "tasks": tasks},
-        "projects": [
-            {
-                "name": "信访事项专项救助资金",
-                "budget": budget,
-                "executed": executed,
-                "rate": rate,
-                "fund_score": fund_score,
-                "indicators": indicators,
-                "total_weight": Decimal(100),
-                "total_score": total_score,
-                "grade": grade,
-            }
-        ],
-    }
 
 
 # ------------------------------------------------------------------ writing
@@ -690,6 +454,18 @@ def _as_content(year: int, content: Content, facts: dict, perf: dict) -> Disclos
         )
         for number, data in content.tables.items()
     }
+    overall, projects = _performance_content(perf)
+    return DisclosureContent(
+        layout=LAYOUT,
+        tables=tables,
+        narratives=[ParsedNarrative(table_number="10", **n) for n in narratives(year, facts)],
+        overall=overall,
+        projects=projects,
+    )
+
+
+def _performance_content(perf: dict) -> tuple[ParsedOverall, list[ParsedProject]]:
+    """公开11 and 公开12 of the generated performance self-evaluations."""
     preparer = perf["overall"]["preparer"]
     overall = ParsedOverall(
         preparer=preparer,
@@ -752,10 +528,4 @@ def _as_content(year: int, content: Content, facts: dict, perf: dict) -> Disclos
         )
         for p in perf["projects"]
     ]
-    return DisclosureContent(
-        layout=LAYOUT,
-        tables=tables,
-        narratives=[ParsedNarrative(table_number="10", **n) for n in narratives(year, facts)],
-        overall=overall,
-        projects=projects,
-    )
+    return overall, projects

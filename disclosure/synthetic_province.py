@@ -91,8 +91,6 @@ def generate_province(
     from django.db.models import F, Value
     from django.db.models.functions import Concat
 
-    from disclosure.coverage import State
-
     result = ProvinceGenerated()
     tree = province_regions(cities=cities, counties=counties)
     result.regions = len(tree)
@@ -117,32 +115,42 @@ def generate_province(
         Department.objects.filter(code__startswith=f"syn{region_seed}-").update(
             region=region, name=Concat(Value(region.name), F("name"))
         )
-        changed = []
-        for disclosure in generated.disclosures:
-            draw = rng.random()
-            published_on = timezone.localdate(disclosure.published_at)
-            if draw < missing:
-                disclosure.status = Status.APPROVED
-                disclosure.published_at = None
-                disclosure.approved_on = published_on - timedelta(days=rng.randint(1, 10))
-                state = State.MISSING
-            elif draw < missing + late:
-                disclosure.approved_on = published_on - timedelta(days=rng.randint(21, 60))
-                state = State.LATE
-            else:
-                disclosure.approved_on = published_on - timedelta(days=rng.randint(0, 20))
-                state = State.ON_TIME
-            result.states[state] = result.states.get(state, 0) + 1
-            changed.append(disclosure)
-        Disclosure.objects.bulk_update(
-            changed, ["status", "published_at", "approved_on"], batch_size=500
-        )
+        _draw_publications(rng, generated.disclosures, missing=missing, late=late, into=result)
         result.departments += departments
         result.disclosures += len(generated.disclosures)
         if progress is not None:
             progress(index + 1, len(tree), region)
     public_pages_changed()
     return result
+
+
+def _draw_publications(
+    rng: random.Random, disclosures, *, missing: float, late: float, into: ProvinceGenerated
+) -> None:
+    """Each disclosure published on time (≤ 批复 + 20 days), late, or left approved and
+    unpublished (missing), drawn with the given shares; counted in `into.states`."""
+    from disclosure.coverage import State
+
+    changed = []
+    for disclosure in disclosures:
+        draw = rng.random()
+        published_on = timezone.localdate(disclosure.published_at)
+        if draw < missing:
+            disclosure.status = Status.APPROVED
+            disclosure.published_at = None
+            disclosure.approved_on = published_on - timedelta(days=rng.randint(1, 10))
+            state = State.MISSING
+        elif draw < missing + late:
+            disclosure.approved_on = published_on - timedelta(days=rng.randint(21, 60))
+            state = State.LATE
+        else:
+            disclosure.approved_on = published_on - timedelta(days=rng.randint(0, 20))
+            state = State.ON_TIME
+        into.states[state] = into.states.get(state, 0) + 1
+        changed.append(disclosure)
+    Disclosure.objects.bulk_update(
+        changed, ["status", "published_at", "approved_on"], batch_size=500
+    )
 
 
 def _generate_records(

@@ -25,7 +25,7 @@ from import_export.results import RowResult
 from disclosure.content import ParsedRow, ParsedTable
 from disclosure.importing.errors import Location, Problem
 from disclosure.importing.flat import unguard
-from disclosure.importing.parser import CODE_RE, TOTAL_LABELS
+from disclosure.importing.rows import CODE_RE, TOTAL_LABELS
 from disclosure.importing.services import import_refusal, table_import
 from disclosure.layouts import TableSpec, all_layouts, get_layout, squash
 from disclosure.models import (
