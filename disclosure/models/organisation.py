@@ -54,6 +54,8 @@ class Department(models.Model):
         default=DepartmentKind.ADMINISTRATIVE,
     )
 
+    objects = DepartmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("部门")
         verbose_name_plural = _("部门")
