@@ -220,3 +220,22 @@ def test_a_backfill_from_the_command_keeps_the_publication_date_given():
     assert disclosure.published_at.date().isoformat() == "2022-09-01"
     event = AuditEvent.objects.get(action="publish_backfill")
     assert event.details["published_on"] == "2022-09-01"
+
+
+def test_an_import_whose_stored_amounts_disagree_with_the_source_is_refused(
+    monkeypatch, seed_bytes
+):
+    from disclosure.importing import services
+
+    real = services.read_document
+
+    def losing_a_figure(data, layout=None):
+        content = real(data, layout=layout)
+        row = next(r for r in content.tables["02"].rows if r.amounts)
+        row.amounts.pop(next(iter(row.amounts)))  # lost on the way to the database
+        return content
+
+    monkeypatch.setattr(services, "read_document", losing_a_figure)
+    with pytest.raises(ImportRejected, match="核对不符"):
+        import_file(data=seed_bytes, department_code="yuxi-xinfang", year=2021)
+    assert not Disclosure.objects.exists()

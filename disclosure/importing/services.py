@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Sum
 
 from disclosure.audit import audit_record
 from disclosure.checks.services import checks_run
@@ -167,10 +166,14 @@ def _prove_stored(disclosure: Disclosure, content: DisclosureContent) -> None:
     proof = content.proof
     if not proof:
         return
-    stored = Amount.objects.filter(
-        row__table__disclosure=disclosure, value__isnull=False
-    ).aggregate(n=Count("id"), total=Sum("value"))
-    total = stored["total"] or Decimal(0)
+    # Summed here, not by the database: SQLite adds decimals as binary floats.
+    values = list(
+        Amount.objects.filter(row__table__disclosure=disclosure, value__isnull=False).values_list(
+            "value", flat=True
+        )
+    )
+    stored = {"n": len(values), "total": sum(values, Decimal(0))}
+    total = stored["total"]
     if stored["n"] != proof["stored"] or total != Decimal(str(proof["stored_sum"])):
         raise ImportRejected.single(
             f"核对不符：来源中有 {proof['source_cells']} 个金额（合计 {proof['source_sum']}），"
