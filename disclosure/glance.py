@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from disclosure import selectors
 from disclosure.checks.selectors import CheckReport
 from disclosure.models import Amount, Disclosure
+from disclosure.models.checks import Severity
 from disclosure.models.classification import level_of
 from disclosure.money import ZERO, round_half_up
 from disclosure.presentation import convert
@@ -154,7 +155,11 @@ def quality_in_words(report: CheckReport | None) -> Quality | None:
             _("这份决算尚未做勾稽检查。"),
             _("表中数字按部门公开的原样展示。"),
         )
-    tables = [(g.label, g.anchor) for g in report.groups if any(f.is_error for f in g.findings)]
+    tables = [
+        (g.label, g.anchor)
+        for g in report.groups
+        if any(f.severity == Severity.ERROR for f in g.findings)
+    ]
     if report.errors:
         headline = ngettext(
             "平台核对发现 %(n)s 处数字对不上。",
