@@ -36,19 +36,11 @@ LARGEST = 3
 
 
 @dataclass
-class Figure:
-    """One figure in 万元, with the table it is read from and last year's value."""
+class Change:
+    """A value beside last year's: the difference and the change in per cent (0.1)."""
 
-    key: str
-    label: str
-    table: str  # the table number, for the link to it
     value: Decimal | None
     previous: Decimal | None = None
-    share: Decimal | None = None  # of the total it belongs to, in per cent
-
-    @property
-    def anchor(self) -> str:
-        return f"t{self.table}"
 
     @property
     def difference(self) -> Decimal | None:
@@ -61,6 +53,20 @@ class Figure:
         if self.difference is None or not self.previous:
             return None
         return round_half_up(self.difference / self.previous * 100, Decimal("0.1"))
+
+
+@dataclass(kw_only=True)
+class Figure(Change):
+    """One figure in 万元, with the table it is read from and last year's value."""
+
+    key: str
+    label: str
+    table: str  # the table number, for the link to it
+    share: Decimal | None = None  # of the total it belongs to, in per cent
+
+    @property
+    def anchor(self) -> str:
+        return f"t{self.table}"
 
 
 @dataclass
@@ -206,7 +212,9 @@ def disclosure_glance(
         before = None
         if previous is not None and key in cells[previous.pk]:
             before = _wan(*cells[previous.pk][key])
-        return Figure(key, spec.display_label(), spec.table, value, before)
+        return Figure(
+            key=key, label=spec.display_label(), table=spec.table, value=value, previous=before
+        )
 
     totals = [f for f in (figure(k) for k in TOTALS) if f is not None and f.value is not None]
     spend = next((f for f in totals if f.key == "spend_total"), None)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django_tables2 import RequestConfig
 
 from disclosure import charts, glossary, selectors
-from disclosure.glance import disclosure_glance
+from disclosure.glance import Change, disclosure_glance
 from disclosure.models import Department, Disclosure, Region, RegionLevel
-from disclosure.money import ZERO, round_half_up
+from disclosure.money import ZERO
 from disclosure.pagecache import public_page
 from disclosure.params import text_param, year_param
 from disclosure.tables import DisclosureListTable, board_table
@@ -195,24 +193,6 @@ def table_detail(request: HttpRequest, year: int, code: str, number: str) -> Htt
 
 
 # ------------------------------------------------------------------ comparing
-@dataclass
-class Change:
-    value: Decimal | None
-    previous: Decimal | None
-
-    @property
-    def difference(self) -> Decimal | None:
-        if self.value is None or self.previous is None:
-            return None
-        return self.value - self.previous
-
-    @property
-    def percent(self) -> Decimal | None:
-        if self.difference is None or not self.previous:
-            return None
-        return round_half_up(self.difference / self.previous * 100, Decimal("0.1"))
-
-
 COMPARISON_FIGURES = [
     "income_total",
     "spend_total",

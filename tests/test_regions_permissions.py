@@ -13,21 +13,11 @@ from accounts.models import User
 from disclosure.models import Department, Disclosure, FiscalYear
 from disclosure.models.statements import Status
 from disclosure.permissions import ACTIONS, can, overseen_departments, reviewable_departments
+from tests.test_workflow import STATUS_FOR
 
 pytestmark = pytest.mark.django_db
 
 DECIDING = {"view_draft", "return", "approve", "publish"}
-STATUS_FOR = {
-    "view_draft": Status.DRAFT,
-    "import": Status.DRAFT,
-    "edit_narrative": Status.DRAFT,
-    "submit": Status.DRAFT,
-    "return": Status.SUBMITTED,
-    "approve": Status.SUBMITTED,
-    "publish": Status.APPROVED,
-    "backfill": Status.DRAFT,
-    "correct": Status.PUBLISHED,
-}
 
 
 def unmasked(html: bytes) -> bytes:
