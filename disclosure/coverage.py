@@ -204,12 +204,13 @@ def coverage_board(*, year: int, root: Region | None) -> Board:
         Disclosure.objects.current()
         .for_year(year)
         .filter(department__region_id__in=by_region)
+        # The latest run first, then its errors: a run subquery nested inside the findings'
+        # would take the finding's pk for the disclosure's.
+        .annotate(latest_run_id=Subquery(latest_run[:1]))
         .annotate(
-            checked=Exists(CheckRun.objects.filter(disclosure=OuterRef("pk"))),
+            checked=Q(latest_run_id__isnull=False),
             has_errors=Exists(
-                Finding.objects.filter(
-                    run_id=Subquery(latest_run[:1]), severity=Severity.ERROR
-                ).filter(disclosure=OuterRef("pk"))
+                Finding.objects.filter(run_id=OuterRef("latest_run_id"), severity=Severity.ERROR)
             ),
         )
         .values_list(
