@@ -79,8 +79,8 @@ def rule(
     tolerance: Decimal = Decimal("0.00"),
 ):
     """Declare a rule. `reads` names what it reads: "kind:codes" (every table of that kind),
-    "role:general" (the table with that meaning, see meanings.ROLES; a trailing "?" marks
-    it optional), or "text", "performance", "catalogue"."""
+    "role:general" (the table the layout declares for that role, see layouts.roles; a
+    trailing "?" marks it optional), or "text", "performance", "catalogue"."""
     if severity not in SEVERITIES:
         raise ValueError(f"rule {id}: unknown severity {severity!r}")
 
@@ -468,7 +468,7 @@ class Report:
 def _missing_input(rule: Rule, ctx: Context) -> str:
     """Why a declared input is missing ("" when the rule can run): a required role's table
     is absent from the layout or not provided; or none of the kinds it reads is present."""
-    from disclosure.checks.meanings import ROLES
+    from disclosure.layouts.roles import TABLE_ROLES
 
     kinds = [n.removeprefix("kind:") for n in rule.reads if n.startswith("kind:")]
     if kinds and not any(t.present for t in ctx.tables_of_kind(*kinds)):
@@ -479,7 +479,7 @@ def _missing_input(rule: Rule, ctx: Context) -> str:
         role = need.removeprefix("role:")
         table = ctx.role(role)
         if table is None:
-            return _("表式中没有{what}。").format(what=ROLES[role][0])
+            return _("表式中没有{what}。").format(what=TABLE_ROLES[role].what)
         if not table.present:
             return _("{table}{state}。").format(
                 table=table.label,
