@@ -143,3 +143,22 @@ def test_the_sangong_items_name_the_economic_codes_they_are_spent_under():
         "actual_vehicle_running": "30231",
         "actual_hospitality": "30217",
     }
+
+
+def test_a_rule_reading_a_role_no_layout_can_declare_is_refused_when_declared():
+    from disclosure.checks.engine import rule
+
+    with pytest.raises(ValueError, match="no layout can declare the role 'sangong_table'"):
+        rule("between.x", "三公", severity="error", reads=("role:spend", "role:sangong_table?"))
+
+
+def test_every_rule_reads_only_roles_a_layout_declares():
+    from disclosure.checks.engine import all_rules
+
+    read = {
+        need.removeprefix("role:").removesuffix("?")
+        for r in all_rules()
+        for need in r.reads
+        if need.startswith("role:")
+    }
+    assert read and read <= set(TABLE_ROLES)
