@@ -40,9 +40,8 @@ def test_content_rows_are_inserted_in_one_module():
 
 # ------------------------------------------------------------------ meaning by declaration
 # A table's meaning comes from its layout's declared role (layouts/roles.py), never from its
-# number or title. The layouts package declares; the synthetic generator writes disclosures
-# in one named layout (Yunnan 2021), table by table as that layout numbers them.
-DECLARING = {"layouts", "synthetic.py", "synthetic_parts.py", "synthetic_province.py"}
+# number or title; only the layouts package, which declares them, reads numbers and titles.
+DECLARING = {"layouts"}
 TABLE_WORDS = {"title", "printed_title", "number", "table_number", "row__table__number"}
 TABLE_NUMBER = re.compile(r"\d{1,2}")
 
