@@ -162,3 +162,11 @@ def test_every_rule_reads_only_roles_a_layout_declares():
         if need.startswith("role:")
     }
     assert read and read <= set(TABLE_ROLES)
+
+
+def test_an_economic_code_that_is_no_5_digit_code_is_refused_at_load_time():
+    data = _data("national-2024")
+    sangong = _table(data, "07")["panels"][0]
+    next(c for c in sangong["columns"] if c["key"] == "actual_abroad")["economic_code"] = "302-12"
+    with pytest.raises(LayoutError, match="公开07: economic_code '302-12' is not a 款 code"):
+        parse_layout(data)

@@ -333,6 +333,10 @@ def _validate_table(slug: str, t: TableSpec) -> None:
         raise LayoutError(f"{where}: positions must be declared or by_width")
     if t.kind in {"codes", "economic", "lines"} and not (t.columns or t.panels):
         raise LayoutError(f"{where}: an amount table needs columns")
+    codes = [line.economic_code for p in t.panels for line in p.lines]
+    codes += [col.economic_code for col in t.all_columns()]
+    if bad := [code for code in codes if code and not re.fullmatch(r"\d{5}", code)]:
+        raise LayoutError(f"{where}: economic_code {bad[0]!r} is not a 款 code of 5 digits")
     if t.role:
         _validate_role(where, t)
 
