@@ -81,10 +81,8 @@ def _table(tables, number: str):
 def _table_by_role(disclosure, tables, role: str):
     """The table that plays a role (spend, basic_economic …) in the disclosure's layout:
     found by the layout's declaration, never by a number."""
-    from disclosure.checks.meanings import resolve_roles
-
-    number = resolve_roles(disclosure.layout_spec).get(role)
-    return _table(tables, number) if number else None
+    spec = disclosure.layout_spec.by_role(role)
+    return _table(tables, spec.number) if spec is not None else None
 
 
 def _figure_unit(disclosure, key: str) -> str:

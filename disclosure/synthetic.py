@@ -61,6 +61,19 @@ from disclosure.synthetic_parts import (
     performance,
 )
 
+# The generated layout's tables, by the role or kind each declares (never by number).
+_TABLES = get_layout(LAYOUT).tables
+_BY_ROLE = {t.role: t.number for t in _TABLES if t.role}
+SUMMARY, INCOME, SPEND, FISCAL, GENERAL = (
+    _BY_ROLE[role] for role in ("summary", "income", "spend", "fiscal_summary", "general")
+)
+ECONOMIC, FUND, CAPITAL, SANGONG = (
+    _BY_ROLE[role] for role in ("basic_economic", "fund", "capital", "sangong")
+)
+TEXTS = tuple(t.number for t in _TABLES if not t.is_amount_table)  # 说明 and 绩效 tables
+(NARRATIVE,) = (t.number for t in _TABLES if t.kind == "narrative")
+(PROJECTS,) = (t.number for t in _TABLES if t.kind == "performance_project")
+
 __all__ = ["LAYOUT", "PLANT_KINDS", "Generated", "build", "generate", "load_catalogues", "plant"]
 
 
@@ -97,17 +110,17 @@ def build(
     hospitality, vehicles = _build_basic_economic(c, rng, facts)
 
     # 公开07, 公开08: no such money — published empty with the statement.
-    for number, fund in (("07", "政府性基金预算财政拨款"), ("08", "国有资本经营预算财政拨款")):
+    for number, fund in ((FUND, "政府性基金预算财政拨款"), (CAPITAL, "国有资本经营预算财政拨款")):
         c.table(number, state=TableState.EMPTY, statement=EMPTY_STATEMENT.format(fund=fund))
         c.row(number, "total", name="合计", is_total=True)
     _build_sangong(c, rng, layout, facts, hospitality, vehicles)
 
     # 公开10–12: the texts and the performance tables (rows of their own, below).
-    for number in ("10", "11", "12"):
-        c.table(number, unit="" if number == "10" else "元")
+    for number in TEXTS:
+        c.table(number, unit="" if number == NARRATIVE else "元")
     for number, data in c.tables.items():
         title = layout.table(number).title
-        data["printed_title"] = f"{year}年度{title}" if number in ("10", "11", "12") else title
+        data["printed_title"] = f"{year}年度{title}" if number in TEXTS else title
         data["printed_department"] = name
     return c, facts
 
@@ -115,26 +128,26 @@ def build(
 def _build_by_code(c: Content, items, tree) -> None:
     """公开02 收入决算表, 公开03 支出决算表 and 公开05 一般公共预算财政拨款收入支出决算表."""
     sums = _sums
-    for number in ("02", "03", "05"):
+    for number in (INCOME, SPEND, GENERAL):
         c.table(number)
-    for number in ("02", "03", "05"):
+    for number in (INCOME, SPEND, GENERAL):
         c.row(number, "total", name="合计", is_total=True)
     for code, _under in tree:
-        for number in ("02", "03", "05"):
+        for number in (INCOME, SPEND, GENERAL):
             c.row(number, code.code, code=code.code, name=code.name)
     for code_key, under in [("total", items)] + [(code.code, u) for code, u in tree]:
         fiscal = sums(under, "fiscal_income")
         other = sums(under, "other_income")
-        r = c.find("02", code_key)
+        r = c.find(INCOME, code_key)
         _set(r, "total", fiscal + other)
         _set(r, "fiscal", fiscal)
         _set(r, "other", other)
-        r = c.find("03", code_key)
+        r = c.find(SPEND, code_key)
         basic, project = sums(under, "basic"), sums(under, "project") + other
         _set(r, "total", basic + project)
         _set(r, "basic", basic)
         _set(r, "project", project)
-        r = c.find("05", code_key)
+        r = c.find(GENERAL, code_key)
         opening, closing = sums(under, "opening"), sums(under, "closing")
         values = {
             "open_total": opening,
@@ -157,8 +170,8 @@ def _build_by_code(c: Content, items, tree) -> None:
 def _build_summary(c: Content, layout, facts: dict, classes: dict) -> None:
     """公开01 收入支出决算总表."""
     sums = _sums
-    c.table("01")
-    spec01 = layout.table("01")
+    c.table(SUMMARY)
+    spec01 = layout.table(SUMMARY)
     income01 = {
         1: facts["income"],
         8: facts["other"],
@@ -175,7 +188,7 @@ def _build_summary(c: Content, layout, facts: dict, classes: dict) -> None:
         for line in panel.lines:
             if not line.label:
                 continue
-            r = c.row("01", line.key, name=line.label, line_no=line.no, side=side)
+            r = c.row(SUMMARY, line.key, name=line.label, line_no=line.no, side=side)
             if line.class_code in classes:
                 under = classes[line.class_code]
                 value = sums(under, "fiscal_spend") + sums(under, "other_income")
@@ -187,8 +200,8 @@ def _build_summary(c: Content, layout, facts: dict, classes: dict) -> None:
 def _build_fiscal_summary(c: Content, layout, facts: dict, classes: dict) -> None:
     """公开04 财政拨款收入支出决算总表."""
     sums = _sums
-    c.table("04")
-    spec04 = layout.table("04")
+    c.table(FISCAL)
+    spec04 = layout.table(FISCAL)
     income04 = {
         "income_general": facts["income"],
         "income_total": facts["income"],
@@ -205,7 +218,7 @@ def _build_fiscal_summary(c: Content, layout, facts: dict, classes: dict) -> Non
         for line in panel.lines:
             if not line.label:
                 continue
-            r = c.row("04", line.key, name=line.label, line_no=line.no, side=side)
+            r = c.row(FISCAL, line.key, name=line.label, line_no=line.no, side=side)
             if side == 0:
                 _set(r, "amount", income04.get(line.key))
                 continue
@@ -240,21 +253,21 @@ def _build_basic_economic(c: Content, rng: random.Random, facts: dict):
         amounts06[cls] = sum(
             (v for k, v in amounts06.items() if len(k) == 5 and k.startswith(cls)), ZERO
         )
-    c.table("06")
+    c.table(ECONOMIC)
     blocks = {"301": 0, "303": 0, "302": 1, "307": 1, "310": 2, "312": 2, "399": 2}
     for code in economic:
-        r = c.row("06", code.code, code=code.code, name=code.name, side=blocks[code.code[:3]])
+        r = c.row(ECONOMIC, code.code, code=code.code, name=code.name, side=blocks[code.code[:3]])
         _set(r, "amount", amounts06.get(code.code))
-    r = c.row("06", "personnel_total", name="人员经费合计", is_total=True, side=0)
+    r = c.row(ECONOMIC, "personnel_total", name="人员经费合计", is_total=True, side=0)
     _set(r, "amount", amounts06["301"] + amounts06["303"])
-    r = c.row("06", "public_total", name="公用经费合计", is_total=True, side=1)
+    r = c.row(ECONOMIC, "public_total", name="公用经费合计", is_total=True, side=1)
     _set(r, "amount", amounts06["302"] + amounts06["307"] + amounts06["310"])
     return hospitality, vehicles
 
 
 def _build_sangong(c: Content, rng, layout, facts: dict, hospitality, vehicles) -> None:
     """公开09 “三公”经费、机关运行经费 (budget in column budget_1, final in actual_2)."""
-    c.table("09")
+    c.table(SANGONG)
     project_hospitality = _money(rng, 0, 3_000)
     final = {
         "vehicle_running": vehicles,
@@ -276,8 +289,8 @@ def _build_sangong(c: Content, rng, layout, facts: dict, hospitality, vehicles) 
         "receptions": Decimal(rng.randint(5, 40)),
         "guests": Decimal(rng.randint(30, 300)),
     }
-    for line in layout.table("09").panels[0].lines:
-        r = c.row("09", line.key, name=line.label, line_no=line.no)
+    for line in layout.table(SANGONG).panels[0].lines:
+        r = c.row(SANGONG, line.key, name=line.label, line_no=line.no)
         _dash(r, "budget_2", "actual_1")
         for column, values in (("budget_1", budget), ("actual_2", {**final, **counts})):
             value = values.get(line.key)
@@ -292,41 +305,41 @@ def _build_sangong(c: Content, rng, layout, facts: dict, hospitality, vehicles) 
 def plant(kind: str, c: Content, perf: dict, rng: random.Random) -> list[tuple[str, ...]]:
     """Put one error of `kind` into the content; return the findings it must produce."""
     if kind == "hierarchy":
-        rows = [r for r in c.tables["03"]["rows"] if level_of(r["code"] or "x") == Level.ITEM]
+        rows = [r for r in c.tables[SPEND]["rows"] if level_of(r["code"] or "x") == Level.ITEM]
         row = rng.choice(rows)
         delta = Decimal(rng.randrange(100, 100_000)) / 100
         for column in ("total", "basic"):
             value = row["amounts"].get(column, (ZERO, ""))[0] or ZERO
             row["amounts"][column] = (value + delta, "")
         parent = row["code"][:5]
-        cells = c.find("03", parent)["amounts"]
+        cells = c.find(SPEND, parent)["amounts"]
         if cells.get("total") == cells.get("basic"):
             # Same amounts in both columns: the engine reports them as one finding.
-            return [("inside.hierarchy", "03", parent, "total")]
+            return [("inside.hierarchy", SPEND, parent, "total")]
         return [
-            ("inside.hierarchy", "03", parent, "total"),
-            ("inside.hierarchy", "03", parent, "basic"),
+            ("inside.hierarchy", SPEND, parent, "total"),
+            ("inside.hierarchy", SPEND, parent, "basic"),
         ]
     if kind == "name":
-        rows = [r for r in c.tables["03"]["rows"] if r["code"]]
+        rows = [r for r in c.tables[SPEND]["rows"] if r["code"]]
         row = rng.choice(rows)
         row["name"] = row["name"] + "等"
-        return [("catalogue.name", "03", row["key"], "name")]
+        return [("catalogue.name", SPEND, row["key"], "name")]
     if kind == "unit":
-        for row in c.tables["09"]["rows"]:
+        for row in c.tables[SANGONG]["rows"]:
             value, mark = row["amounts"].get("budget_1", (None, ""))
             if value is not None and row["key"] not in {"vehicles_held", "receptions", "guests"}:
                 row["amounts"]["budget_1"] = (value / 10000, mark)
-        return [("units.scale", "09", "sangong_total", "budget_1")]
+        return [("units.scale", SANGONG, "sangong_total", "budget_1")]
     if kind == "sangong":
-        final = c.find("09", "hospitality")["amounts"]["actual_2"][0]
-        row, other = c.find("06", "30217"), c.find("06", "30299")
+        final = c.find(SANGONG, "hospitality")["amounts"]["actual_2"][0]
+        row, other = c.find(ECONOMIC, "30217"), c.find(ECONOMIC, "30299")
         excess = final - row["amounts"]["amount"][0] + Decimal("100.00")
         row["amounts"]["amount"] = (row["amounts"]["amount"][0] + excess, "")
         other["amounts"]["amount"] = (other["amounts"]["amount"][0] - excess, "")
-        return [("between.sangong_economic", "06", "30217", "amount")]
+        return [("between.sangong_economic", ECONOMIC, "30217", "amount")]
     if kind == "missing_table":
-        c.tables["08"] = {
+        c.tables[CAPITAL] = {
             "state": TableState.NOT_PROVIDED,
             "statement": "",
             "unit": "",
@@ -334,9 +347,9 @@ def plant(kind: str, c: Content, perf: dict, rng: random.Random) -> list[tuple[s
             "printed_title": "",
             "printed_department": "",
         }
-        return [("structure.tables", "08", "", "")]
+        return [("structure.tables", CAPITAL, "", "")]
     if kind == "code_format":
-        rows = c.tables["05"]["rows"]
+        rows = c.tables[GENERAL]["rows"]
         sections = [
             r
             for r in rows
@@ -347,15 +360,15 @@ def plant(kind: str, c: Content, perf: dict, rng: random.Random) -> list[tuple[s
         children = [x for x in rows if len(x["code"]) == 7 and x["code"].startswith(row["code"])]
         row["code"] = row["key"] = row["code"][:4]
         return [
-            ("catalogue.code_format", "05", row["key"], "name"),
-            ("catalogue.parent", "05", children[0]["key"], "name"),
+            ("catalogue.code_format", GENERAL, row["key"], "name"),
+            ("catalogue.parent", GENERAL, children[0]["key"], "name"),
         ]
     if kind == "score":
         project = perf["projects"][0]
         indicator = next(i for i in project["indicators"] if i["score"] == i["weight"])
         indicator["score"] += 1
         project["total_score"] += 1
-        return [("performance.scores", "12", f"p0-i{indicator['position']}", "score")]
+        return [("performance.scores", PROJECTS, f"p0-i{indicator['position']}", "score")]
     raise ValueError(f"unknown kind of error {kind!r}")
 
 
@@ -458,7 +471,7 @@ def _as_content(year: int, content: Content, facts: dict, perf: dict) -> Disclos
     return DisclosureContent(
         layout=LAYOUT,
         tables=tables,
-        narratives=[ParsedNarrative(table_number="10", **n) for n in narratives(year, facts)],
+        narratives=[ParsedNarrative(table_number=NARRATIVE, **n) for n in narratives(year, facts)],
         overall=overall,
         projects=projects,
     )

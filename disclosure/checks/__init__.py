@@ -3,7 +3,7 @@ run over a stored disclosure; results stored as CheckRun and Finding.
 
 - engine.py: the Rule declaration, the registry, the Reporter and the runner.
 - loader.py: the one loader (rows + amounts in one query, plus texts and performance tables).
-- meanings.py: what cross-table rules need to know about a table's meaning, in one place.
+- meanings.py: tables by the role their layout declares, and the keys cross-table rules read.
 - structure, inside, between (and balances), catalogue, units, narrative, performance: the
   rules by kind.
 - services.py: checks_run (after every import), finding_explain, submission_blockers.

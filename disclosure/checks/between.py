@@ -1,11 +1,11 @@
 """Between tables: the same money seen from two tables is the same amount.
 
-Tables are found by meaning (meanings.ROLES), lines and columns by the keys both layouts
-declare. Amounts from tables in different units are compared in 万元 (rounded half-up, as a
-table in 万元 prints them). A finding is located where DOMAIN writes the left-hand side of
-the identity, except fund-by-fund comparisons, which are located in the detailed table (the
-one printed by 类) since that is where a per-类 figure can be corrected; the other side's
-cell is listed in `cells` so both are highlighted.
+Tables are found by the role their layout declares (meanings.resolve_roles), lines and
+columns by the keys both layouts declare. Amounts from tables in different units are compared
+in 万元 (rounded half-up, as a table in 万元 prints them). A finding is located where DOMAIN
+writes the left-hand side of the identity, except fund-by-fund comparisons, which are
+located in the detailed table (the one printed by 类) since that is where a per-类 figure can
+be corrected; the other side's cell is listed in `cells` so both are highlighted.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from disclosure.checks.meanings import (
     PUBLIC_TOTAL,
     RUNNING_COSTS,
     SANGONG_ACTUAL,
-    SANGONG_ECONOMIC,
     SPEND_BASIC,
     SPEND_PERSONNEL,
     SPEND_PUBLIC,
@@ -410,21 +409,21 @@ def basic_economic(ctx, out):
 
 # ------------------------------------------------------------------ 06 against 三公
 def _sangong_cells(ctx) -> list[tuple[tuple[str, ...], str, str, str]]:
-    """(economic codes, 三公 row key, column key, label) pairs to compare."""
+    """(economic codes, 三公 row key, column key, label) pairs to compare: each 三公 item
+    whose line (Yunnan 2021) or 决算数 column (national 2024) declares its economic code,
+    read in the row or column of the layout's 三公 final-amount figure."""
     sangong = ctx.role("sangong")
-    figs = figures(ctx.layout)
-    actual = figs.get(SANGONG_ACTUAL)
+    actual = figures(ctx.layout).get(SANGONG_ACTUAL)
+    if actual is None or actual.table != sangong.number:
+        return []
     found = []
-    if actual is not None and actual.table == sangong.number:
-        for panel in sangong.spec.panels:
-            for line in panel.lines:
-                if line.economic_code:
-                    found.append(((line.economic_code,), line.key, actual.column, line.label))
-    if not found:
-        for key, codes in SANGONG_ECONOMIC.items():
-            fig = figs.get(key)
-            if fig is not None and fig.table == sangong.number:
-                found.append((codes, fig.row, fig.column, fig.label))
+    for panel in sangong.spec.panels:
+        for line in panel.lines:
+            if line.economic_code:
+                found.append(((line.economic_code,), line.key, actual.column, line.label))
+        for col in panel.columns:
+            if col.economic_code:
+                found.append(((col.economic_code,), actual.row, col.key, col.name or col.label))
     return found
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from disclosure.checks.loader import Context, RowData, TableData, load_context
 from disclosure.layouts import Column, Line, TableSpec
+from disclosure.layouts.roles import TABLE_ROLES
 from disclosure.money import CENT, ZERO, format_amount, to_wan
 
 logger = logging.getLogger(__name__)
@@ -79,15 +80,19 @@ def rule(
     tolerance: Decimal = Decimal("0.00"),
 ):
     """Declare a rule. `reads` names what it reads: "kind:codes" (every table of that kind),
-    "role:general" (the table with that meaning, see meanings.ROLES; a trailing "?" marks
-    it optional), or "text", "performance", "catalogue"."""
+    "role:general" (the table the layout declares for that role, see layouts.roles; a
+    trailing "?" marks it optional), or "text", "performance", "catalogue"."""
     if severity not in SEVERITIES:
         raise ValueError(f"rule {id}: unknown severity {severity!r}")
+    reads = tuple(reads)
+    roles = [n.removeprefix("role:").removesuffix("?") for n in reads if n.startswith("role:")]
+    if unknown := [role for role in roles if role not in TABLE_ROLES]:
+        raise ValueError(f"rule {id}: no layout can declare the role {unknown[0]!r}")
 
     def register(fn: Callable[[Context, Reporter], None]):
         if id in _REGISTRY:
             raise ValueError(f"rule {id} is declared twice")
-        _REGISTRY[id] = Rule(id, title, severity, tuple(reads), tolerance, fn)
+        _REGISTRY[id] = Rule(id, title, severity, reads, tolerance, fn)
         return fn
 
     return register
@@ -468,8 +473,6 @@ class Report:
 def _missing_input(rule: Rule, ctx: Context) -> str:
     """Why a declared input is missing ("" when the rule can run): a required role's table
     is absent from the layout or not provided; or none of the kinds it reads is present."""
-    from disclosure.checks.meanings import ROLES
-
     kinds = [n.removeprefix("kind:") for n in rule.reads if n.startswith("kind:")]
     if kinds and not any(t.present for t in ctx.tables_of_kind(*kinds)):
         return _("没有可检查的表。")
@@ -479,7 +482,7 @@ def _missing_input(rule: Rule, ctx: Context) -> str:
         role = need.removeprefix("role:")
         table = ctx.role(role)
         if table is None:
-            return _("表式中没有{what}。").format(what=ROLES[role][0])
+            return _("表式中没有{what}。").format(what=TABLE_ROLES[role].what)
         if not table.present:
             return _("{table}{state}。").format(
                 table=table.label,

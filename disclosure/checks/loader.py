@@ -136,7 +136,7 @@ class Context:
     roles: dict[str, TableData | None] = field(default_factory=dict)
 
     def role(self, name: str) -> TableData | None:
-        """The table that carries a meaning (see meanings.ROLES), whatever its number."""
+        """The table the layout declares for a role (layouts.roles), whatever its number."""
         return self.roles.get(name)
 
     def tables_of_kind(self, *kinds: str) -> list[TableData]:

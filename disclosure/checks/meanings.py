@@ -1,22 +1,22 @@
-"""What the cross-table rules need to know about a table's meaning — the one place for it.
+"""What the cross-table rules need to know about a table's meaning, read from the layout.
 
 The generic rules read only the layout declarations (columns' sum_of/part_of, lines' sum_of,
 class_code and economic_code, flows, summary lines). Rules that compare tables need to know
-which table is "the general public budget table" or which line is "本年支出合计"; that is
-written here, once, and in terms every layout shares:
+which table is "the general public budget table" or which line is "本年支出合计":
 
-- Tables are found by their declared title and kind, not by number: 公开05 is the general
-  public budget table in the Yunnan 2021 layout and 公开05 in the national 2024 one too, but
-  the 三公 table is 公开09 in one and 公开07 in the other; both are found here.
+- Tables are found by the `role` each layout declares on them, never by number or title:
+  the 三公 table is 公开09 in the Yunnan 2021 layout and 公开07 in the national 2024 one.
+  The roles, and the line and column keys each role's table must declare, are the
+  vocabulary of `disclosure.layouts.roles`, checked when a layout is loaded.
 - Line keys (income_total, spend_total, opening_total …) and column keys (spend_total,
-  spend_basic …) are the ones both layouts declare. A rule whose key a layout lacks reports
-  "not checked" for that disclosure.
-- Named cells (三公 items, 机关运行经费) come from the layout's own `figures` declaration.
+  spend_basic …) below are the ones that vocabulary requires, or that a layout may declare;
+  a rule whose key a layout lacks reports "not checked" for that disclosure.
+- Named cells (三公 items, 机关运行经费) come from the layout's own `figures` declaration;
+  the economic codes of the 三公 items from its lines' or columns' `economic_code`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -24,49 +24,12 @@ from django.utils.translation import gettext_lazy
 
 from disclosure.layouts import Layout, TableSpec
 
+
 # ------------------------------------------------------------------ tables by meaning
-ROLES: dict[str, tuple[str, Callable[[TableSpec], bool]]] = {
-    # role: (what it is, how to recognise its declaration)
-    "summary": (
-        gettext_lazy("收入支出决算总表"),
-        lambda t: t.kind == "lines" and t.title == "收入支出决算总表",
-    ),
-    "income": (gettext_lazy("收入决算表"), lambda t: t.kind == "codes" and t.title == "收入决算表"),
-    "spend": (gettext_lazy("支出决算表"), lambda t: t.kind == "codes" and t.title == "支出决算表"),
-    "fiscal_summary": (
-        gettext_lazy("财政拨款收入支出决算总表"),
-        lambda t: t.kind == "lines" and t.title == "财政拨款收入支出决算总表",
-    ),
-    "general": (
-        gettext_lazy("一般公共预算财政拨款（收入）支出决算表"),
-        lambda t: t.kind == "codes" and t.title.startswith("一般公共预算财政拨款"),
-    ),
-    "basic_economic": (
-        gettext_lazy("一般公共预算财政拨款基本支出决算表"),
-        lambda t: t.kind == "economic",
-    ),
-    "fund": (
-        gettext_lazy("政府性基金预算财政拨款决算表"),
-        lambda t: t.kind == "codes" and "政府性基金" in t.title,
-    ),
-    "capital": (
-        gettext_lazy("国有资本经营预算财政拨款决算表"),
-        lambda t: t.kind == "codes" and "国有资本经营" in t.title,
-    ),
-    "sangong": (gettext_lazy("“三公”经费表"), lambda t: t.kind == "lines" and "三公" in t.title),
-}
-
-
 @cache
 def resolve_roles(layout: Layout) -> dict[str, str]:
-    """role → table number, for the roles this layout has."""
-    found = {}
-    for role, (_what, matches) in ROLES.items():
-        for spec in layout.tables:
-            if matches(spec):
-                found[role] = spec.number
-                break
-    return found
+    """role → table number, for the roles this layout declares."""
+    return {spec.role: spec.number for spec in layout.tables if spec.role}
 
 
 # ------------------------------------------------------------------ lines of the summaries
@@ -144,13 +107,6 @@ def flow_columns(spec: TableSpec) -> FlowColumns:
 
 
 # ------------------------------------------------------------------ named cells
-# "三公" items ↔ the economic codes they are spent under (basic expenditure may be only part
-# of them: 三公 can include project money, so 基本支出 ≤ 三公).
-SANGONG_ECONOMIC = {
-    "abroad_actual": ("30212",),
-    "vehicles_actual": ("30231", "31013"),
-    "hospitality_actual": ("30217",),
-}
 RUNNING_COSTS = "running_costs"
 SANGONG_ACTUAL = "sangong_actual"
 

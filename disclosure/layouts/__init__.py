@@ -16,6 +16,8 @@ from pathlib import Path
 
 from django.utils.translation import get_language
 
+from disclosure.layouts.roles import FIGURE_ROLES, TABLE_ROLES
+
 LAYOUT_DIR = Path(__file__).resolve().parent
 
 TABLE_KINDS = (
@@ -67,6 +69,8 @@ class Column:
     # What a sentence calls the column when its printed leaf is not its name: 表7 of 2024
     # prints 预算数/决算数 under each item, so the item is the name.
     name: str = ""
+    # The economic code its amounts are spent under (a 三公 item printed as a column).
+    economic_code: str = ""
 
     @property
     def header(self) -> str:
@@ -154,6 +158,7 @@ class TableSpec:
     number: str
     title: str
     kind: str
+    role: str = ""  # what the table means to its readers: a key of roles.TABLE_ROLES
     title_en: str = ""
     unit: str = "元"
     classification: str = ""
@@ -247,6 +252,10 @@ class Layout:
     def table(self, number: str) -> TableSpec:
         return self._index[number]
 
+    def by_role(self, role: str) -> TableSpec | None:
+        """The table the layout declares for a role (roles.TABLE_ROLES), if it has one."""
+        return next((t for t in self.tables if t.role == role), None)
+
     def has_table(self, number: str) -> bool:
         return number in self._index
 
@@ -269,6 +278,7 @@ def _columns(raw: list[dict]) -> tuple[Column, ...]:
                 en=c.get("en", ""),
                 group_en=tuple(c.get("group_en", ())),
                 name=c.get("name", ""),
+                economic_code=c.get("economic_code", ""),
             )
         )
     return tuple(cols)
@@ -323,6 +333,46 @@ def _validate_table(slug: str, t: TableSpec) -> None:
         raise LayoutError(f"{where}: positions must be declared or by_width")
     if t.kind in {"codes", "economic", "lines"} and not (t.columns or t.panels):
         raise LayoutError(f"{where}: an amount table needs columns")
+    codes = [line.economic_code for p in t.panels for line in p.lines]
+    codes += [col.economic_code for col in t.all_columns()]
+    if bad := [code for code in codes if code and not re.fullmatch(r"\d{5}", code)]:
+        raise LayoutError(f"{where}: economic_code {bad[0]!r} is not a 款 code of 5 digits")
+    if t.role:
+        _validate_role(where, t)
+
+
+def _row_keys(t: TableSpec) -> set[str]:
+    """The row keys a named cell may point at: lines, summary lines, a code table's total."""
+    keys = {line.key for p in t.panels for line in p.lines}
+    keys |= {s.key for s in t.summary_lines}
+    return keys | ({"total"} if t.kind == "codes" else set())
+
+
+def _validate_role(where: str, t: TableSpec) -> None:
+    """A declared role is one the readers know, on a table of its kind, declaring the line
+    and column keys they read."""
+    role = TABLE_ROLES.get(t.role)
+    if role is None:
+        raise LayoutError(f"{where}: unknown role {t.role!r} (known: {', '.join(TABLE_ROLES)})")
+    if t.kind != role.kind:
+        raise LayoutError(f"{where}: role {t.role} needs a table of kind {role.kind}")
+    missing = [key for key in role.lines if key not in _row_keys(t)]
+    missing += [key for key in role.columns if t.column(key) is None]
+    if missing:
+        raise LayoutError(f"{where}: role {t.role} needs the keys {', '.join(missing)}")
+
+
+def _validate_figure(layout: Layout, figure: Figure) -> None:
+    where = f"{layout.slug}: figure {figure.key}"
+    if figure.key not in FIGURE_ROLES:
+        raise LayoutError(f"{where} is not a known figure (known: {', '.join(FIGURE_ROLES)})")
+    spec = layout._index.get(figure.table)
+    if spec is None or spec.column(figure.column) is None:
+        raise LayoutError(f"{where} points at no declared column")
+    if figure.row not in _row_keys(spec):
+        raise LayoutError(f"{where} points at no declared row")
+    if spec.role != FIGURE_ROLES[figure.key]:
+        raise LayoutError(f"{where} must be read from the {FIGURE_ROLES[figure.key]} table")
 
 
 def parse_layout(data: dict) -> Layout:
@@ -346,6 +396,7 @@ def parse_layout(data: dict) -> Layout:
             title=t["title"],
             title_en=t.get("title_en", ""),
             kind=t["kind"],
+            role=t.get("role", ""),
             unit=t.get("unit", "元"),
             classification=t.get("classification", ""),
             columns=_columns(t.get("columns", [])),
@@ -378,6 +429,10 @@ def parse_layout(data: dict) -> Layout:
     numbers = [t.number for t in tables]
     if len(numbers) != len(set(numbers)):
         raise LayoutError(f"{data['slug']}: a table number is declared twice")
+    roles = [t.role for t in tables if t.role]
+    twice = sorted({r for r in roles if roles.count(r) > 1})
+    if twice:
+        raise LayoutError(f"{data['slug']}: role {twice[0]} is declared by two tables")
     layout = Layout(
         slug=data["slug"],
         name=data["name"],
@@ -391,9 +446,7 @@ def parse_layout(data: dict) -> Layout:
     layout._index.update({t.number: t for t in tables})
     for key, f in data.get("figures", {}).items():
         figure = Figure(key=key, **f)
-        spec = layout._index.get(figure.table)
-        if spec is None or spec.column(figure.column) is None:
-            raise LayoutError(f"{layout.slug}: figure {key} points at no declared column")
+        _validate_figure(layout, figure)
         layout.figures[key] = figure
     return layout
 
