@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from disclosure.content import DisclosureContent, ParsedRow, ParsedTable
 from disclosure.importing.errors import ImportRejected, Location, Problem
+from disclosure.importing.headers import header_rows, match_columns
 from disclosure.importing.rows import (
     RowReaders,
 )
@@ -45,6 +46,10 @@ class Region:
     end: int  # exclusive
     title_row: int | None
     mark_row: int | None
+    # Where the header placed the amount columns (declared order), when it was recognised;
+    # None: the layout's positions (or the grid's width) decide.
+    positions: list[int] | None = None
+    skipped: frozenset[int] = frozenset()  # printed columns the layout does not declare
 
     @property
     def rows(self) -> list[Row]:
@@ -273,9 +278,11 @@ class LayoutParser(RowReaders):
         box = row.box(index)
         return f"{where} {box}" if box else where
 
-    def _check_extra_cells(self, region: Region, row: Row, first_free: int) -> None:
+    def _check_extra_cells(
+        self, region: Region, row: Row, first_free: int, taken: frozenset[int] = frozenset()
+    ) -> None:
         for index in range(first_free, len(row.cells)):
-            if row.cells[index]:
+            if row.cells[index] and index not in taken and index not in region.skipped:
                 self.problem(
                     region,
                     "此处在表式中没有对应的栏目：请检查是否错列",
@@ -286,9 +293,72 @@ class LayoutParser(RowReaders):
                 return
 
     # ---------------------------------------------------------------- amount tables
+    def _place_by_header(self, region: Region) -> None:
+        """Where the printed header names every declared column, its positions decide (a
+        table of one column set: codes, or lines in one panel). A printed column the layout
+        does not declare is refused when amounts stand under it (a remark column of text is
+        left aside); a declared column printed twice is refused."""
+        spec = region.spec
+        if spec.kind == "codes":
+            columns = spec.columns
+        elif spec.kind == "lines" and len(spec.panels) == 1:
+            columns = spec.panels[0].columns
+        else:
+            return
+        band = header_rows(region.rows, self._is_meta_row)
+        match = match_columns(band, columns)
+        if match is None:
+            return
+        for col, row, index in match.twice:
+            self.problem(
+                region,
+                f"栏目“{col.header}”在表头中出现了两次，无法判断金额属于哪一栏",
+                row,
+                column=index,
+                value=row.cell(index),
+            )
+        skipped = set()
+        for row, index, text in match.unknown:
+            under = [r for r in region.rows if looks_like_amount(r.cell(index))]
+            if under:
+                self.problem(
+                    region,
+                    f"表头“{text}”不是表式“{self.layout.name}”中{spec.label}的栏目，"
+                    f"而它下面有金额（如第 {under[0].number} 行的“{under[0].cell(index)}”）："
+                    "请按表式的栏目填写",
+                    row,
+                    column=index,
+                    value=text,
+                )
+            skipped.add(index)
+        region.positions = match.positions
+        region.skipped = frozenset(skipped)
+        first = min(match.positions)
+        if spec.kind == "codes" and spec.positions == "by_width":
+            # The name sits just before the amounts, the code fills what is left.
+            region.spec = replace(
+                spec, first_amount_col=first, name_col=first - 1, code_cols=tuple(range(first - 1))
+            )
+
+    def _is_meta_row(self, row: Row) -> bool:
+        """A title, unit, department or mark line above the header."""
+        for _, text in row.filled:
+            if UNIT_RE.search(text) or DEPARTMENT_RE.match(text):
+                continue
+            if self.mark_re.fullmatch(squash(text)) or title_key(text) in self.titles:
+                continue
+            return False
+        return True
+
+    def columns_at(self, region: Region, first: int, count: int) -> list[int]:
+        """The cell index of each declared column: as the header placed it, else from
+        the first amount column on."""
+        return region.positions or list(range(first, first + count))
+
     def parse_amount_table(self, region: Region) -> ParsedTable:
         if region.spec.positions == "by_width":
             region.spec = _positions_by_width(region)
+        self._place_by_header(region)
         spec = region.spec
         table = ParsedTable(spec.number, location=region.location(region.rows[0]))
         if region.title_row is not None:
