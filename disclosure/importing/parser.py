@@ -306,9 +306,11 @@ class LayoutParser(RowReaders):
         else:
             return
         band = header_rows(region.rows, self._is_meta_row)
+        band_end = region.rows.index(band[-1]) + 1 if band else 0
         match = match_columns(band, columns)
         if match is None:
             return
+        skipped = {index for _, _, index in match.twice}
         for col, row, index in match.twice:
             self.problem(
                 region,
@@ -317,9 +319,8 @@ class LayoutParser(RowReaders):
                 column=index,
                 value=row.cell(index),
             )
-        skipped = set()
         for row, index, text in match.unknown:
-            under = [r for r in region.rows if looks_like_amount(r.cell(index))]
+            under = [r for r in region.rows[band_end:] if _reads_as_number(r.cell(index))]
             if under:
                 self.problem(
                     region,
@@ -517,6 +518,14 @@ def _positions_by_width(region: Region) -> TableSpec:
     return replace(
         spec, first_amount_col=first, name_col=first - 1, code_cols=tuple(range(first - 1))
     )
+
+
+def _reads_as_number(text: str) -> bool:
+    """A cell that reads as an amount (a bare integer too: in a column it is one)."""
+    try:
+        return parse_amount(text)[0] is not None
+    except AmountError:
+        return False
 
 
 def _is_sentence(row: Row) -> bool:
