@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from disclosure.importing.errors import ImportRejected, Location
+from disclosure.importing.numformat import excel_display
 from disclosure.money import clean_text, excel_cell_text
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -67,6 +68,10 @@ class Row:
     cells: list[str]
     page: int | None = None  # a PDF's page
     boxes: list | None = None  # a PDF's cell boxes (x0, top, x1, bottom) in points
+    # A workbook's numbers and dates as Excel displays them through the cell's number
+    # format ("200,000.00", "95.00%"), where that differs from `cells` (the plain number
+    # the amount tables read): the text tables read these.
+    shown: dict[int, str] | None = None
 
     def cell(self, index: int) -> str:
         return self.cells[index] if 0 <= index < len(self.cells) else ""
@@ -75,6 +80,13 @@ class Row:
         if not self.boxes or not 0 <= index < len(self.boxes) or self.boxes[index] is None:
             return ""
         return "[" + ",".join(f"{v:.0f}" for v in self.boxes[index]) + "]"
+
+    def displayed(self) -> Row:
+        """The row as Excel displays it: numbers and dates in their number formats."""
+        if not self.shown:
+            return self
+        cells = [self.shown.get(i, text) for i, text in enumerate(self.cells)]
+        return Row(self.number, cells, page=self.page, boxes=self.boxes)
 
     @property
     def filled(self) -> list[tuple[int, str]]:
@@ -457,13 +469,12 @@ def read_xlsx(data: bytes) -> list[Sheet]:
             # openpyxl pad every row to it: read the cells that exist instead.
             ws.reset_dimensions()
             rows: list[Row] = []
-            values = (
-                [_cell_text(v, budget, ws.title, number, i) for i, v in enumerate(row)]
-                for number, row in enumerate(ws.iter_rows(values_only=True), 1)
-            )
+            shown: dict[int, dict[int, str]] = {}
+            values = _sheet_texts(ws, budget, shown)
             for row in _limited(values, ws.title):
                 while row.cells and not row.cells[-1]:
                     row.cells.pop()
+                row.shown = shown.pop(row.number, None)
                 rows.append(row)
             total += len(rows)
             if total > MAX_ROWS_TOTAL:
@@ -478,6 +489,23 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     finally:
         book.close()
     return sheets
+
+
+def _sheet_texts(ws, budget: _Budget, shown: dict[int, dict[int, str]]) -> Iterator[list[str]]:
+    """Each row's cell texts; a number or date whose format displays it otherwise goes
+    into `shown` (row number → cell index → displayed text)."""
+    for number, row in enumerate(ws.iter_rows(), 1):
+        texts = []
+        for index, cell in enumerate(row):
+            value = cell.value
+            text = _cell_text(value, budget, ws.title, number, index)
+            texts.append(text)
+            if value is None or isinstance(value, str | bool):
+                continue
+            display = excel_display(value, cell.number_format)
+            if display is not None and display != text:
+                shown.setdefault(number, {})[index] = clean_text(display)
+        yield texts
 
 
 def _cell_text(value, budget: _Budget, sheet: str, row: int, column: int) -> str:
