@@ -68,10 +68,10 @@ class Row:
     cells: list[str]
     page: int | None = None  # a PDF's page
     boxes: list | None = None  # a PDF's cell boxes (x0, top, x1, bottom) in points
-    # A workbook's numbers and dates as Excel displays them through the cell's number
-    # format ("200,000.00", "95.00%"), where that differs from `cells` (the plain number
-    # the amount tables read): the text tables read these.
-    shown: dict[int, str] | None = None
+    # A workbook's numbers and dates with their cells' number formats (cell index → value,
+    # format): `displayed()` shows them as Excel does ("200,000.00", "95.00%") for the
+    # text tables; the amount tables read the plain number in `cells`.
+    formats: dict[int, tuple] | None = None
 
     def cell(self, index: int) -> str:
         return self.cells[index] if 0 <= index < len(self.cells) else ""
@@ -83,9 +83,13 @@ class Row:
 
     def displayed(self) -> Row:
         """The row as Excel displays it: numbers and dates in their number formats."""
-        if not self.shown:
+        if not self.formats:
             return self
-        cells = [self.shown.get(i, text) for i, text in enumerate(self.cells)]
+        cells = list(self.cells)
+        for index, (value, number_format) in self.formats.items():
+            shown = excel_display(value, number_format)
+            if shown is not None and index < len(cells):
+                cells[index] = clean_text(shown)
         return Row(self.number, cells, page=self.page, boxes=self.boxes)
 
     @property
@@ -469,12 +473,12 @@ def read_xlsx(data: bytes) -> list[Sheet]:
             # openpyxl pad every row to it: read the cells that exist instead.
             ws.reset_dimensions()
             rows: list[Row] = []
-            shown: dict[int, dict[int, str]] = {}
-            values = _sheet_texts(ws, budget, shown)
+            formats: dict[int, dict[int, tuple]] = {}
+            values = _sheet_texts(ws, budget, formats)
             for row in _limited(values, ws.title):
                 while row.cells and not row.cells[-1]:
                     row.cells.pop()
-                row.shown = shown.pop(row.number, None)
+                row.formats = formats.pop(row.number, None)
                 rows.append(row)
             total += len(rows)
             if total > MAX_ROWS_TOTAL:
@@ -491,20 +495,20 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     return sheets
 
 
-def _sheet_texts(ws, budget: _Budget, shown: dict[int, dict[int, str]]) -> Iterator[list[str]]:
-    """Each row's cell texts; a number or date whose format displays it otherwise goes
-    into `shown` (row number → cell index → displayed text)."""
+def _sheet_texts(ws, budget: _Budget, formats: dict[int, dict[int, tuple]]) -> Iterator[list[str]]:
+    """Each row's cell texts; a number or date with a number format other than General
+    goes into `formats` (row number → cell index → (value, format)), rendered only where a
+    text table reads it."""
     for number, row in enumerate(ws.iter_rows(), 1):
         texts = []
         for index, cell in enumerate(row):
             value = cell.value
-            text = _cell_text(value, budget, ws.title, number, index)
-            texts.append(text)
-            if value is None or isinstance(value, str | bool):
+            texts.append(_cell_text(value, budget, ws.title, number, index))
+            if value is None or value.__class__ is str or value.__class__ is bool:
                 continue
-            display = excel_display(value, cell.number_format)
-            if display is not None and display != text:
-                shown.setdefault(number, {})[index] = clean_text(display)
+            number_format = cell.number_format
+            if number_format != "General":
+                formats.setdefault(number, {})[index] = (value, number_format)
         yield texts
 
 
