@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from disclosure.layouts import Column, squash
 from disclosure.money import looks_like_amount
@@ -28,6 +29,7 @@ _LANCI_RE = re.compile(r"^(\d{1,2}|栏次|行次|[-—]+)$")
 _SENTENCE_RE = re.compile(r"^(注|说明|备注)\s*[:：]")
 
 
+@lru_cache(maxsize=4096)
 def header_key(text: str) -> str:
     """A heading as a reader compares it: full-width folded, no spaces, line breaks or
     quote styles."""

@@ -72,7 +72,8 @@ class LayoutParser(RowReaders):
         self.ignored_sheets: list[str] = []  # covers, 目录, sheets of notes
         # Every source cell an amount was read from: (id of the row, cell index). The proof
         # compares them with every amount-looking cell of the table's rows.
-        self._taken: set[tuple[int, int]] = set()
+        # The value read from it (None: blank, a mark or refused), so it is parsed once.
+        self._taken: dict[tuple[int, int], Decimal | None] = {}
         self.proof = {
             "source_cells": 0,
             "source_sum": Decimal(0),
@@ -265,12 +266,14 @@ class LayoutParser(RowReaders):
 
     def _amount(self, region: Region, row: Row, index: int, header: str):
         text = row.cell(index)
-        self._taken.add((id(row), index))
         try:
-            return parse_amount(text)
+            value, mark = parse_amount(text)
         except AmountError as exc:
+            self._taken[id(row), index] = None
             self.problem(region, str(exc), row, column=index, column_label=header, value=text)
             return None, ""
+        self._taken[id(row), index] = value
+        return value, mark
 
     def _where(self, region: Region, row: Row, index: int) -> str:
         """Where an amount was printed: sheet, row and column, or page and box in a PDF."""
@@ -420,15 +423,23 @@ class LayoutParser(RowReaders):
     def _prove_nothing_lost(self, region: Region, table: ParsedTable) -> None:
         """Every amount-looking cell of the table's rows was read into a column, or the file
         is refused naming the cell: no figure is ever dropped or moved silently."""
+        taken_values = self._taken
         for row in region.rows:
+            row_id = id(row)
             for index, text in enumerate(row.cells):
-                taken = (id(row), index) in self._taken
-                if not looks_like_amount(text) and not taken:
+                if not text:
                     continue
-                try:
-                    value, _ = parse_amount(text)
-                except AmountError:
-                    continue  # already reported where it was read
+                key = (row_id, index)
+                taken = key in taken_values
+                if taken:
+                    value = taken_values[key]  # None: a mark, or refused where it was read
+                elif not looks_like_amount(text):
+                    continue
+                else:
+                    try:
+                        value, _ = parse_amount(text)
+                    except AmountError:
+                        continue
                 if value is None:
                     continue
                 self.proof["source_cells"] += 1
