@@ -338,7 +338,7 @@ class LayoutParser(RowReaders):
         region.positions = match.positions
         region.skipped = frozenset(skipped)
         first = min(match.positions)
-        if spec.kind == "codes" and spec.positions == "by_width":
+        if spec.kind == "codes" and spec.positions == "by_width" and first >= 2:
             # The name sits just before the amounts, the code fills what is left.
             region.spec = replace(
                 spec, first_amount_col=first, name_col=first - 1, code_cols=tuple(range(first - 1))
