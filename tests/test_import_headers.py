@@ -181,3 +181,37 @@ def test_a_header_that_does_not_name_every_declared_column_leaves_the_positions_
         "basic": Decimal("8733858.45"),
         "project": Decimal("1185035.00"),
     }
+
+
+def _placed_by_header(name: str) -> dict[str, list[int] | None]:
+    """Each amount table of a real PDF: the cells its header placed the columns in, or
+    None where the positional rule applied."""
+    from disclosure.importing.parser import LayoutParser, title_key
+    from disclosure.importing.pdf import read_pdf
+    from disclosure.layouts import get_layout
+    from tests.test_import_pdf import _shared
+
+    layout = get_layout("national-2024")
+    titles = {title_key(t.title) for t in layout.tables}
+    sheet = read_pdf((_shared("real") / name).read_bytes(), titles).sheet
+    parser = LayoutParser(layout)
+    placed = {}
+    for region in parser.find_regions([sheet]):
+        parser._place_by_header(region)
+        placed[region.spec.number] = region.positions
+    assert parser.problems == []
+    return placed
+
+
+def test_the_real_documents_headers_place_their_columns_where_they_name_them_all():
+    from tests.test_import_pdf import CAIZHENGJU, SHEHUI
+
+    placed = _placed_by_header(CAIZHENGJU)
+    assert placed["02"] == [4, 5, 6, 7, 8, 9, 10]  # codes in 类 | 款 | 项, then 科目名称
+    assert placed["05"] == [4, 5, 6]
+    assert placed["09"] == [4, 5, 6, 7, 8, 9]  # 本年支出 over 小计, 基本支出, 项目支出
+    # 表7 prints “公务用车运行费” where the layout declares 公务用车运行维护费: positions.
+    assert placed["07"] is None
+    assert placed["01"] is None  # two panels side by side: always by position
+    shehui = _placed_by_header(SHEHUI)
+    assert shehui["07"] == list(range(12))  # 预算数 and 决算数 under each item, by group
