@@ -128,6 +128,45 @@ def _with_column(rows: list[list], at: int, values: list) -> list[list]:
     ]
 
 
+def test_a_panel_with_its_columns_in_another_order_is_read_by_its_headings():
+    # 表4's 支出 panel with 国有资本经营预算财政拨款 printed first.
+    data = workbook(
+        {
+            "表4": [
+                ["财政拨款收入支出决算总表"],
+                ["单位：万元"],
+                ["收入", None, "支出"],
+                [
+                    "项目",
+                    "决算数",
+                    "项目",
+                    "国有资本经营预算财政拨款",
+                    "合计",
+                    "一般公共预算财政拨款",
+                    "政府性基金预算财政拨款",
+                ],
+                [
+                    "一、一般公共预算财政拨款",
+                    100.5,
+                    "一、一般公共服务支出",
+                    1.5,
+                    91.75,
+                    90.25,
+                    None,
+                ],
+            ]
+        }
+    )
+    doc = read_document(data, layout="national-2024")
+    by_name = {r.name: r for r in doc.tables["04"].rows}
+    assert {k: v for k, (v, _) in by_name["一、一般公共服务支出"].amounts.items()} == {
+        "capital": Decimal("1.50"),
+        "total": Decimal("91.75"),
+        "general": Decimal("90.25"),
+    }
+    assert by_name["一、一般公共预算财政拨款"].amounts["amount"][0] == Decimal("100.50")
+
+
 def test_a_remark_column_in_the_middle_is_left_aside_and_every_amount_stays_in_its_column():
     header = _with_column(HEADER_5, 6, [None, "备 注"])
     body = _with_column(BODY_5, 6, [None, "见说明", "含上年结转"])
@@ -207,11 +246,12 @@ def test_the_real_documents_headers_place_their_columns_where_they_name_them_all
     from tests.test_import_pdf import CAIZHENGJU, SHEHUI
 
     placed = _placed_by_header(CAIZHENGJU)
-    assert placed["02"] == [4, 5, 6, 7, 8, 9, 10]  # codes in 类 | 款 | 项, then 科目名称
-    assert placed["05"] == [4, 5, 6]
-    assert placed["09"] == [4, 5, 6, 7, 8, 9]  # 本年支出 over 小计, 基本支出, 项目支出
+    assert placed["02"] == [[4, 5, 6, 7, 8, 9, 10]]  # codes in 类 | 款 | 项, then 科目名称
+    assert placed["05"] == [[4, 5, 6]]
+    assert placed["09"] == [[4, 5, 6, 7, 8, 9]]  # 本年支出 over 小计, 基本支出, 项目支出
+    assert placed["04"] == [[1], [3, 4, 5, 6]]  # each panel under its 收入 / 支出 heading
     # 表7 prints “公务用车运行费” where the layout declares 公务用车运行维护费: positions.
     assert placed["07"] is None
-    assert placed["01"] is None  # two panels side by side: always by position
+    assert placed["06"] is None  # economic codes in side-by-side blocks: by position
     shehui = _placed_by_header(SHEHUI)
-    assert shehui["07"] == list(range(12))  # 预算数 and 决算数 under each item, by group
+    assert shehui["07"] == [list(range(12))]  # 预算数 and 决算数 under each item, by group

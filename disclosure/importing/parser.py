@@ -19,7 +19,7 @@ from disclosure.importing.rows import (
     RowReaders,
 )
 from disclosure.importing.sources import Row, Sheet
-from disclosure.layouts import Layout, TableSpec, squash
+from disclosure.layouts import Column, Layout, TableSpec, squash
 from disclosure.money import AmountError, looks_like_amount, parse_amount
 
 YEAR_PREFIX_RE = re.compile(r"^\d{4}\s*年度?")
@@ -46,9 +46,10 @@ class Region:
     end: int  # exclusive
     title_row: int | None
     mark_row: int | None
-    # Where the header placed the amount columns (declared order), when it was recognised;
+    # Where the header placed the amount columns, when it was recognised: one list of cell
+    # indexes per column set (a codes table's columns, each panel's), in declared order.
     # None: the layout's positions (or the grid's width) decide.
-    positions: list[int] | None = None
+    positions: list[list[int]] | None = None
     skipped: frozenset[int] = frozenset()  # printed columns the layout does not declare
 
     @property
@@ -298,19 +299,14 @@ class LayoutParser(RowReaders):
     # ---------------------------------------------------------------- amount tables
     def _place_by_header(self, region: Region) -> None:
         """Where the printed header names every declared column, its positions decide (a
-        table of one column set: codes, or lines in one panel). A printed column the layout
-        does not declare is refused when amounts stand under it (a remark column of text is
-        left aside); a declared column printed twice is refused."""
+        codes table's columns, or a lines table's panels, each panel's title printed as
+        the group above its columns). A printed column the layout does not declare is
+        refused when amounts stand under it (a remark column of text is left aside); a
+        declared column printed twice is refused."""
         spec = region.spec
-        if spec.kind == "codes":
-            columns = spec.columns
-        elif spec.kind == "lines" and len(spec.panels) == 1:
-            columns = spec.panels[0].columns
-        else:
-            return
+        sets = _column_sets(spec)
         band = header_rows(region.rows, self._is_meta_row)
-        band_end = region.rows.index(band[-1]) + 1 if band else 0
-        match = match_columns(band, columns)
+        match = match_columns(band, tuple(col for cols in sets for col in cols))
         if match is None:
             return
         skipped = {index for _, _, index in match.twice}
@@ -322,9 +318,11 @@ class LayoutParser(RowReaders):
                 column=index,
                 value=row.cell(index),
             )
+        labels = {i for p in spec.panels for i in (p.label_col, p.lineno_col)}
+        below = region.rows[region.rows.index(band[-1]) + 1 :]
         for row, index, text in match.unknown:
-            under = [r for r in region.rows[band_end:] if _reads_as_number(r.cell(index))]
-            if under:
+            under = [r for r in below if _reads_as_number(r.cell(index))]
+            if under and index not in labels:
                 self.problem(
                     region,
                     f"表头“{text}”不是表式“{self.layout.name}”中{spec.label}的栏目，"
@@ -335,8 +333,11 @@ class LayoutParser(RowReaders):
                     value=text,
                 )
             skipped.add(index)
-        region.positions = match.positions
-        region.skipped = frozenset(skipped)
+        region.positions, taken = [], 0
+        for cols in sets:
+            region.positions.append(match.positions[taken : taken + len(cols)])
+            taken += len(cols)
+        region.skipped = frozenset(skipped - labels)
         first = min(match.positions)
         if spec.kind == "codes" and spec.positions == "by_width" and first >= 2:
             # The name sits just before the amounts, the code fills what is left.
@@ -354,10 +355,12 @@ class LayoutParser(RowReaders):
             return False
         return True
 
-    def columns_at(self, region: Region, first: int, count: int) -> list[int]:
-        """The cell index of each declared column: as the header placed it, else from
-        the first amount column on."""
-        return region.positions or list(range(first, first + count))
+    def columns_at(self, region: Region, column_set: int, first: int, count: int) -> list[int]:
+        """The cell index of each declared column of a column set (0 for a codes table, the
+        panel's index): as the header placed it, else from the first amount column on."""
+        if region.positions:
+            return region.positions[column_set]
+        return list(range(first, first + count))
 
     def parse_amount_table(self, region: Region) -> ParsedTable:
         if region.spec.positions == "by_width":
@@ -529,6 +532,24 @@ def _positions_by_width(region: Region) -> TableSpec:
     return replace(
         spec, first_amount_col=first, name_col=first - 1, code_cols=tuple(range(first - 1))
     )
+
+
+def _column_sets(spec: TableSpec) -> list[tuple[Column, ...]]:
+    """The amount columns a header can place, one tuple per column set, keyed apart (a
+    panel's columns may share keys with another's) and under their panel's title."""
+    if spec.kind == "codes":
+        return [tuple(replace(col, key=f"0/{col.key}") for col in spec.columns)]
+    if spec.kind != "lines":
+        return []  # economic blocks are read by position
+    return [
+        tuple(
+            replace(col, key=f"{n}/{col.key}", group=(panel.title, *col.group))
+            if panel.title
+            else replace(col, key=f"{n}/{col.key}")
+            for col in panel.columns
+        )
+        for n, panel in enumerate(spec.panels)
+    ]
 
 
 def _reads_as_number(text: str) -> bool:

@@ -33,7 +33,7 @@ class RowReaders:
             context[0], context[1] = parts[0], parts[1] or context[1]
         code = "".join(parts)
         name = row.cell(spec.name_col)
-        at = self.columns_at(region, spec.first_amount_col, len(spec.columns))
+        at = self.columns_at(region, 0, spec.first_amount_col, len(spec.columns))
         first = min(at)
         label_cells = [squash(row.cell(i)) for i in range(first)]
         is_total = any(cell in TOTAL_LABELS for cell in label_cells)
@@ -132,7 +132,7 @@ class RowReaders:
         for side, panel in enumerate(spec.panels):
             label = row.cell(panel.label_col) if panel.label_col >= 0 else ""
             used = self._lines_used.setdefault((id(region), side), [])
-            at = self.columns_at(region, panel.first_amount_col, len(panel.columns))
+            at = self.columns_at(region, side, panel.first_amount_col, len(panel.columns))
             if panel.label_col < 0:
                 # A panel without a label column has one line: the first row whose every
                 # filled cell is an amount.
@@ -181,9 +181,9 @@ class RowReaders:
             )
         if found:
             last = spec.panels[-1]
-            if region.positions:  # one panel, placed by its header
-                at = frozenset(region.positions)
-                self._check_extra_cells(region, row, min(at), at)
+            if region.positions:  # the panels placed by their header
+                at = frozenset(i for cols in region.positions for i in cols)
+                self._check_extra_cells(region, row, min(region.positions[-1]), at)
             else:
                 self._check_extra_cells(region, row, last.first_amount_col + len(last.columns))
         return found
