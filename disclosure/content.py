@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
+from functools import cache
 
 from django.db import models, transaction
 
@@ -162,6 +163,31 @@ class ParsedProject:
     grid: list[list[str]] = field(default_factory=list)
 
 
+def _plain(obj):
+    """A content value as plain data (what `dataclasses.asdict` gives, without copying each
+    value first): decimals to the cent as text, lists for tuples, NOT_CONTENT left out."""
+    if isinstance(obj, str | int | float | bool | None):
+        return obj
+    if isinstance(obj, Decimal):
+        return str(obj.quantize(CENT))
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items() if k not in NOT_CONTENT}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    if is_dataclass(obj):
+        return {
+            name: _plain(getattr(obj, name))
+            for name in _field_names(type(obj))
+            if name not in NOT_CONTENT
+        }
+    return obj
+
+
+@cache
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 @dataclass
 class DisclosureContent:
     layout: str
@@ -181,16 +207,7 @@ class DisclosureContent:
         """Everything the document says, as plain data: locations and the department's
         name as the file gives it left out, numbers to the cent as they are stored."""
 
-        def plain(obj):
-            if isinstance(obj, Decimal):
-                return str(obj.quantize(CENT))
-            if isinstance(obj, dict):
-                return {k: plain(v) for k, v in obj.items() if k not in NOT_CONTENT}
-            if isinstance(obj, list | tuple):
-                return [plain(v) for v in obj]
-            return obj
-
-        data = plain(asdict(self))
+        data = _plain(self)
         data.pop("department_name", None)
         for table in data["tables"].values():
             # Rows are known by their place (栏块, 顺序), whatever order they were read in.

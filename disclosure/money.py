@@ -19,6 +19,7 @@ DASHES = frozenset({"—", "——", "-", "--", "－", "―", "–", "/", "／"}
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _SPACES = re.compile(r"[^\S\n]+")  # whitespace other than a line break (\u3000 and NBSP too)
+_NEEDS_CLEANING = re.compile(r"^\s|\s$|\s\s|[^\S ]")  # anything clean_text would change
 
 
 class AmountError(ValueError):
@@ -30,6 +31,8 @@ def clean_text(value: str) -> str:
     ones too) folded to one, and the cell trimmed. A line break inside a cell is a paragraph
     break and is kept (blank lines and the spaces around a break are dropped), so a text
     cell written with paragraphs reads back with the same paragraphs."""
+    if not _NEEDS_CLEANING.search(value):
+        return value  # most cells: one line, single spaces, nothing to trim
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)

@@ -14,11 +14,12 @@ from decimal import Decimal
 
 from disclosure.content import DisclosureContent, ParsedRow, ParsedTable
 from disclosure.importing.errors import ImportRejected, Location, Problem
+from disclosure.importing.headers import header_rows, match_columns
 from disclosure.importing.rows import (
     RowReaders,
 )
 from disclosure.importing.sources import Row, Sheet
-from disclosure.layouts import Layout, TableSpec, squash
+from disclosure.layouts import Column, Layout, TableSpec, squash
 from disclosure.money import AmountError, looks_like_amount, parse_amount
 
 YEAR_PREFIX_RE = re.compile(r"^\d{4}\s*年度?")
@@ -45,6 +46,11 @@ class Region:
     end: int  # exclusive
     title_row: int | None
     mark_row: int | None
+    # Where the header placed the amount columns, when it was recognised: one list of cell
+    # indexes per column set (a codes table's columns, each panel's), in declared order.
+    # None: the layout's positions (or the grid's width) decide.
+    positions: list[list[int]] | None = None
+    skipped: frozenset[int] = frozenset()  # printed columns the layout does not declare
 
     @property
     def rows(self) -> list[Row]:
@@ -67,7 +73,8 @@ class LayoutParser(RowReaders):
         self.ignored_sheets: list[str] = []  # covers, 目录, sheets of notes
         # Every source cell an amount was read from: (id of the row, cell index). The proof
         # compares them with every amount-looking cell of the table's rows.
-        self._taken: set[tuple[int, int]] = set()
+        # The value read from it (None: blank, a mark or refused), so it is parsed once.
+        self._taken: dict[tuple[int, int], Decimal | None] = {}
         self.proof = {
             "source_cells": 0,
             "source_sum": Decimal(0),
@@ -260,12 +267,14 @@ class LayoutParser(RowReaders):
 
     def _amount(self, region: Region, row: Row, index: int, header: str):
         text = row.cell(index)
-        self._taken.add((id(row), index))
         try:
-            return parse_amount(text)
+            value, mark = parse_amount(text)
         except AmountError as exc:
+            self._taken[id(row), index] = None
             self.problem(region, str(exc), row, column=index, column_label=header, value=text)
             return None, ""
+        self._taken[id(row), index] = value
+        return value, mark
 
     def _where(self, region: Region, row: Row, index: int) -> str:
         """Where an amount was printed: sheet, row and column, or page and box in a PDF."""
@@ -273,9 +282,11 @@ class LayoutParser(RowReaders):
         box = row.box(index)
         return f"{where} {box}" if box else where
 
-    def _check_extra_cells(self, region: Region, row: Row, first_free: int) -> None:
+    def _check_extra_cells(
+        self, region: Region, row: Row, first_free: int, taken: frozenset[int] = frozenset()
+    ) -> None:
         for index in range(first_free, len(row.cells)):
-            if row.cells[index]:
+            if row.cells[index] and index not in taken and index not in region.skipped:
                 self.problem(
                     region,
                     "此处在表式中没有对应的栏目：请检查是否错列",
@@ -286,9 +297,75 @@ class LayoutParser(RowReaders):
                 return
 
     # ---------------------------------------------------------------- amount tables
+    def _place_by_header(self, region: Region) -> None:
+        """Where the printed header names every declared column, its positions decide (a
+        codes table's columns, or a lines table's panels, each panel's title printed as
+        the group above its columns). A printed column the layout does not declare is
+        refused when amounts stand under it (a remark column of text is left aside); a
+        declared column printed twice is refused."""
+        spec = region.spec
+        sets = _column_sets(spec)
+        band = header_rows(region.rows, self._is_meta_row)
+        match = match_columns(band, tuple(col for cols in sets for col in cols))
+        if match is None:
+            return
+        skipped = {index for _, _, index in match.twice}
+        for col, row, index in match.twice:
+            self.problem(
+                region,
+                f"栏目“{col.header}”在表头中出现了两次，无法判断金额属于哪一栏",
+                row,
+                column=index,
+                value=row.cell(index),
+            )
+        labels = {i for p in spec.panels for i in (p.label_col, p.lineno_col)}
+        below = region.rows[region.rows.index(band[-1]) + 1 :]
+        for row, index, text in match.unknown:
+            under = [r for r in below if _reads_as_number(r.cell(index))]
+            if under and index not in labels:
+                self.problem(
+                    region,
+                    f"表头“{text}”不是表式“{self.layout.name}”中{spec.label}的栏目，"
+                    f"而它下面有金额（如第 {under[0].number} 行的“{under[0].cell(index)}”）："
+                    "请按表式的栏目填写",
+                    row,
+                    column=index,
+                    value=text,
+                )
+            skipped.add(index)
+        region.positions, taken = [], 0
+        for cols in sets:
+            region.positions.append(match.positions[taken : taken + len(cols)])
+            taken += len(cols)
+        region.skipped = frozenset(skipped - labels)
+        first = min(match.positions)
+        if spec.kind == "codes" and spec.positions == "by_width" and first >= 2:
+            # The name sits just before the amounts, the code fills what is left.
+            region.spec = replace(
+                spec, first_amount_col=first, name_col=first - 1, code_cols=tuple(range(first - 1))
+            )
+
+    def _is_meta_row(self, row: Row) -> bool:
+        """A title, unit, department or mark line above the header."""
+        for _, text in row.filled:
+            if UNIT_RE.search(text) or DEPARTMENT_RE.match(text):
+                continue
+            if self.mark_re.fullmatch(squash(text)) or title_key(text) in self.titles:
+                continue
+            return False
+        return True
+
+    def columns_at(self, region: Region, column_set: int, first: int, count: int) -> list[int]:
+        """The cell index of each declared column of a column set (0 for a codes table, the
+        panel's index): as the header placed it, else from the first amount column on."""
+        if region.positions:
+            return region.positions[column_set]
+        return list(range(first, first + count))
+
     def parse_amount_table(self, region: Region) -> ParsedTable:
         if region.spec.positions == "by_width":
             region.spec = _positions_by_width(region)
+        self._place_by_header(region)
         spec = region.spec
         table = ParsedTable(spec.number, location=region.location(region.rows[0]))
         if region.title_row is not None:
@@ -349,15 +426,23 @@ class LayoutParser(RowReaders):
     def _prove_nothing_lost(self, region: Region, table: ParsedTable) -> None:
         """Every amount-looking cell of the table's rows was read into a column, or the file
         is refused naming the cell: no figure is ever dropped or moved silently."""
+        taken_values = self._taken
         for row in region.rows:
+            row_id = id(row)
             for index, text in enumerate(row.cells):
-                taken = (id(row), index) in self._taken
-                if not looks_like_amount(text) and not taken:
+                if not text:
                     continue
-                try:
-                    value, _ = parse_amount(text)
-                except AmountError:
-                    continue  # already reported where it was read
+                key = (row_id, index)
+                taken = key in taken_values
+                if taken:
+                    value = taken_values[key]  # None: a mark, or refused where it was read
+                elif not looks_like_amount(text):
+                    continue
+                else:
+                    try:
+                        value, _ = parse_amount(text)
+                    except AmountError:
+                        continue
                 if value is None:
                     continue
                 self.proof["source_cells"] += 1
@@ -447,6 +532,32 @@ def _positions_by_width(region: Region) -> TableSpec:
     return replace(
         spec, first_amount_col=first, name_col=first - 1, code_cols=tuple(range(first - 1))
     )
+
+
+def _column_sets(spec: TableSpec) -> list[tuple[Column, ...]]:
+    """The amount columns a header can place, one tuple per column set, keyed apart (a
+    panel's columns may share keys with another's) and under their panel's title."""
+    if spec.kind == "codes":
+        return [tuple(replace(col, key=f"0/{col.key}") for col in spec.columns)]
+    if spec.kind != "lines":
+        return []  # economic blocks are read by position
+    return [
+        tuple(
+            replace(col, key=f"{n}/{col.key}", group=(panel.title, *col.group))
+            if panel.title
+            else replace(col, key=f"{n}/{col.key}")
+            for col in panel.columns
+        )
+        for n, panel in enumerate(spec.panels)
+    ]
+
+
+def _reads_as_number(text: str) -> bool:
+    """A cell that reads as an amount (a bare integer too: in a column it is one)."""
+    try:
+        return parse_amount(text)[0] is not None
+    except AmountError:
+        return False
 
 
 def _is_sentence(row: Row) -> bool:

@@ -80,7 +80,8 @@ def strip_paragraphs(text: str) -> str:
 
 
 def _content_rows(parser: LayoutParser, region: Region) -> list[Row]:
-    """The region's rows without the title, mark, department and unit lines."""
+    """The region's rows without the title, mark, department and unit lines; a workbook's
+    numbers and dates read as their number formats display them (200,000.00, 95.00%)."""
     from disclosure.importing.parser import DEPARTMENT_RE, UNIT_RE, title_key
 
     rows = []
@@ -95,7 +96,7 @@ def _content_rows(parser: LayoutParser, region: Region) -> list[Row]:
             or DEPARTMENT_RE.match(texts[0])
         ):
             continue
-        rows.append(row)
+        rows.append(row.displayed())  # a workbook's numbers as Excel shows them
     return rows
 
 

@@ -33,11 +33,12 @@ class RowReaders:
             context[0], context[1] = parts[0], parts[1] or context[1]
         code = "".join(parts)
         name = row.cell(spec.name_col)
-        label_cells = [squash(row.cell(i)) for i in range(spec.first_amount_col)]
+        at = self.columns_at(region, 0, spec.first_amount_col, len(spec.columns))
+        first = min(at)
+        label_cells = [squash(row.cell(i)) for i in range(first)]
         is_total = any(cell in TOTAL_LABELS for cell in label_cells)
         is_code = bool(CODE_RE.match(code)) and all(not p or p.isdigit() for p in parts)
-        first = spec.first_amount_col
-        cells = [row.cell(first + i) for i in range(len(spec.columns))]
+        cells = [row.cell(i) for i in at]
         if is_total and not is_code and any(cells) and not any(map(_reads_as_amount, cells)):
             # "合计" under a header group (年初结转和结余/合计 …) is a header, not the total.
             return False
@@ -52,12 +53,12 @@ class RowReaders:
             except AmountError:
                 return False
         amounts, sources = {}, {}
-        for i, col in enumerate(spec.columns):
-            value, mark = self._amount(region, row, first + i, col.header)
+        for index, col in zip(at, spec.columns, strict=True):
+            value, mark = self._amount(region, row, index, col.header)
             if value is not None or mark:
                 amounts[col.key] = (value, mark)
-                sources[col.key] = self._where(region, row, first + i)
-        self._check_extra_cells(region, row, first + len(spec.columns))
+                sources[col.key] = self._where(region, row, index)
+        self._check_extra_cells(region, row, first, frozenset(at))
         position = len(table.rows)
         if is_total:
             key, label = (
@@ -131,10 +132,11 @@ class RowReaders:
         for side, panel in enumerate(spec.panels):
             label = row.cell(panel.label_col) if panel.label_col >= 0 else ""
             used = self._lines_used.setdefault((id(region), side), [])
+            at = self.columns_at(region, side, panel.first_amount_col, len(panel.columns))
             if panel.label_col < 0:
                 # A panel without a label column has one line: the first row whose every
                 # filled cell is an amount.
-                cells = row.cells[panel.first_amount_col :]
+                cells = [row.cell(i) for i in at]
                 if used or not any(map(looks_like_amount, cells)):
                     continue
                 if not all(_reads_as_amount(c) for c in cells if c):
@@ -159,8 +161,7 @@ class RowReaders:
             found = True
             used.append(line.no)
             amounts, sources = {}, {}
-            for i, col in enumerate(panel.columns):
-                index = panel.first_amount_col + i
+            for index, col in zip(at, panel.columns, strict=True):
                 value, mark = self._amount(region, row, index, f"{panel.title}/{col.header}")
                 if value is not None or mark:
                     amounts[col.key] = (value, mark)
@@ -180,7 +181,11 @@ class RowReaders:
             )
         if found:
             last = spec.panels[-1]
-            self._check_extra_cells(region, row, last.first_amount_col + len(last.columns))
+            if region.positions:  # the panels placed by their header
+                at = frozenset(i for cols in region.positions for i in cols)
+                self._check_extra_cells(region, row, min(region.positions[-1]), at)
+            else:
+                self._check_extra_cells(region, row, last.first_amount_col + len(last.columns))
         return found
 
     def _line_by_label_or_number(self, region, panel, row: Row, label: str, used: list[int]):

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from disclosure.importing.errors import ImportRejected, Location
+from disclosure.importing.numformat import excel_display
 from disclosure.money import clean_text, excel_cell_text
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -67,6 +68,10 @@ class Row:
     cells: list[str]
     page: int | None = None  # a PDF's page
     boxes: list | None = None  # a PDF's cell boxes (x0, top, x1, bottom) in points
+    # A workbook's numbers and dates with their cells' number formats (cell index → value,
+    # format): `displayed()` shows them as Excel does ("200,000.00", "95.00%") for the
+    # text tables; the amount tables read the plain number in `cells`.
+    formats: dict[int, tuple] | None = None
 
     def cell(self, index: int) -> str:
         return self.cells[index] if 0 <= index < len(self.cells) else ""
@@ -75,6 +80,17 @@ class Row:
         if not self.boxes or not 0 <= index < len(self.boxes) or self.boxes[index] is None:
             return ""
         return "[" + ",".join(f"{v:.0f}" for v in self.boxes[index]) + "]"
+
+    def displayed(self) -> Row:
+        """The row as Excel displays it: numbers and dates in their number formats."""
+        if not self.formats:
+            return self
+        cells = list(self.cells)
+        for index, (value, number_format) in self.formats.items():
+            shown = excel_display(value, number_format)
+            if shown is not None and index < len(cells):
+                cells[index] = clean_text(shown)
+        return Row(self.number, cells, page=self.page, boxes=self.boxes)
 
     @property
     def filled(self) -> list[tuple[int, str]]:
@@ -457,13 +473,12 @@ def read_xlsx(data: bytes) -> list[Sheet]:
             # openpyxl pad every row to it: read the cells that exist instead.
             ws.reset_dimensions()
             rows: list[Row] = []
-            values = (
-                [_cell_text(v, budget, ws.title, number, i) for i, v in enumerate(row)]
-                for number, row in enumerate(ws.iter_rows(values_only=True), 1)
-            )
+            formats: dict[int, dict[int, tuple]] = {}
+            values = _sheet_texts(ws, budget, formats)
             for row in _limited(values, ws.title):
                 while row.cells and not row.cells[-1]:
                     row.cells.pop()
+                row.formats = formats.pop(row.number, None)
                 rows.append(row)
             total += len(rows)
             if total > MAX_ROWS_TOTAL:
@@ -478,6 +493,23 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     finally:
         book.close()
     return sheets
+
+
+def _sheet_texts(ws, budget: _Budget, formats: dict[int, dict[int, tuple]]) -> Iterator[list[str]]:
+    """Each row's cell texts; a number or date with a number format other than General
+    goes into `formats` (row number → cell index → (value, format)), rendered only where a
+    text table reads it."""
+    for number, row in enumerate(ws.iter_rows(), 1):
+        texts = []
+        for index, cell in enumerate(row):
+            value = cell.value
+            texts.append(_cell_text(value, budget, ws.title, number, index))
+            if value is None or value.__class__ is str or value.__class__ is bool:
+                continue
+            number_format = cell.number_format
+            if number_format != "General":
+                formats.setdefault(number, {})[index] = (value, number_format)
+        yield texts
 
 
 def _cell_text(value, budget: _Budget, sheet: str, row: int, column: int) -> str:

@@ -11,7 +11,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from django.utils.translation import get_language
@@ -34,9 +34,12 @@ class LayoutError(ValueError):
     """A layout file contradicts itself; raised at load time, never at request time."""
 
 
+_SQUASH_RE = re.compile(r"[\s\u3000“”\"'‘’]")
+
+
 def squash(text: str) -> str:
     """Compare labels the way a reader does: without spaces or quote styles."""
-    return re.sub(r"[\s\u3000“”\"'‘’]", "", text)
+    return _SQUASH_RE.sub("", text)
 
 
 _NUMBERING_RE = re.compile(r"^[（(]?[一二三四五六七八九十百]+[）)]?[、．.]?|^\d{1,2}[、．.]")
@@ -128,6 +131,15 @@ class Panel:
     def line(self, no: int) -> Line | None:
         return next((line for line in self.lines if line.no == no), None)
 
+    @cached_property
+    def _lines_by_key(self) -> dict[str, list[Line]]:
+        """The labelled lines by their label's key, in printed order."""
+        index: dict[str, list[Line]] = {}
+        for line in self.lines:
+            if line.label:
+                index.setdefault(label_key(line.label), []).append(line)
+        return index
+
     def line_by_label(self, label: str, after: int = -1, used: frozenset[int] = frozenset()):
         """The line printed with this label: the first unused one after line `after` (a
         label may repeat, as 表4's "一般公共预算财政拨款" under 收入 and under 年初结转),
@@ -135,11 +147,7 @@ class Panel:
         wanted = label_key(label)
         if not wanted:
             return None
-        matches = [
-            line
-            for line in self.lines
-            if line.label and label_key(line.label) == wanted and line.no not in used
-        ]
+        matches = [line for line in self._lines_by_key.get(wanted, ()) if line.no not in used]
         return next((line for line in matches if line.no > after), None) or next(
             iter(matches), None
         )
