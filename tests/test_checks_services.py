@@ -156,6 +156,21 @@ def test_the_report_partial_shows_findings_and_the_explanation_form(seed_draft, 
     assert "说明理由：</strong>已核实。" in html and 'name="reason"' not in html
 
 
+def test_a_pdf_finding_names_the_page_row_and_column_without_the_text_box(seed_draft):
+    from disclosure.models import Amount
+
+    amount = Amount.objects.get(
+        row__table__disclosure=seed_draft, row__table__number="02", row__key="201", column="total"
+    )
+    amount.source = "第 8 页第 9 行第 E 列 [346,276,423,293]"
+    amount.save()
+    report = check_report(seed_draft)
+    cell = next(f for f in report.findings if (f.table_number, f.row_key) == ("02", "201"))
+    assert cell.file_cell == "第 8 页第 9 行第 E 列"
+    missing = next(f for f in report.findings if f.table_number == "01")
+    assert missing.file_cell == ""  # a missing table: the file printed nothing to point at
+
+
 def test_the_public_quality_panel_counts_rules_warnings_and_errors(seed_disclosure):
     html = render_to_string("checks/_quality_panel.html", {"report": check_report(seed_disclosure)})
     assert "<details>" in html
