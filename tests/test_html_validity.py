@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from disclosure.models.statements import Status
@@ -48,7 +49,13 @@ PUBLIC = [
     "/accounts/login/",
     "/no-such-page/",
 ]
-PREPARER = ["/workspace/", "/workspace/2022/yuxi-xinfang/v1/"]
+PREPARER = [
+    "/workspace/",
+    "/workspace/2022/yuxi-xinfang/v1/",
+    "/workspace/2022/yuxi-xinfang/v1/narratives/",
+    ("/workspace/2022/yuxi-xinfang/v1/submit/", {}),  # 报送 asks first
+]
+ENGLISH = ["/", "/disclosures/2021/yuxi-xinfang/", "/coverage/2021/"]
 REVIEWER = [
     "/workspace/",
     "/workspace/2022/yuxi-xinfang/v1/",
@@ -108,8 +115,12 @@ def test_every_main_page_has_no_html_errors(client, seed_bytes, reviewer, tmp_pa
         "xinfang", password="Xf-2021-demo!", role="preparer", department=draft.department
     )
     pages = {path: _fetch(client, path) for path in PUBLIC}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    pages |= {f"en {path}": _fetch(client, path) for path in ENGLISH}
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert all('<html lang="en"' in pages[f"en {path}"] for path in ENGLISH)
     client.force_login(preparer)
-    pages |= {f"preparer {path}": _fetch(client, path) for path in PREPARER}
+    pages |= {f"preparer {p}": _fetch(client, p) for p in PREPARER}
     draft.status = Status.SUBMITTED
     draft.save()
     client.force_login(reviewer)
