@@ -3,10 +3,10 @@ highlight, what blocks a submission, and the public quality summary."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from disclosure.checks.engine import ERROR, FAILED, INFO, NOT_CHECKED, PASSED, WARNING, all_rules
+from disclosure.importing.errors import Location
 from disclosure.models import Amount, CheckRun, Disclosure, Finding, FindingExplanation
 from disclosure.models.checks import RuleStatus, Severity
 
@@ -154,23 +154,19 @@ def check_report(disclosure: Disclosure) -> CheckReport:
     return report
 
 
-_PDF_BOX = re.compile(r"\s*\[[-\d,]+\]$")
-_COLUMN = re.compile(r"第 [A-Z]+ 列.*$")
-
-
 def _locate_in_file(disclosure: Disclosure, findings: list[Finding]) -> None:
-    """Give each finding `file_cell`: where the uploaded file printed its cell, as the import
-    stored it with the amount (工作表“公开02”第 12 行第 C 列; 第 8 页第 9 行第 E 列 in a PDF,
-    without the text box). A finding about a whole row (a code's name) gets the row alone;
-    a finding with no stored amount behind it (a missing table, a table-level count) gets
-    "" — the file printed nothing there to point at."""
+    """Give each finding `file_cell`: where the uploaded file printed its cell, from the
+    location the import stored with the amount, in the reader's language (工作表“公开02”第
+    12 行第 C 列; 第 8 页第 9 行第 E 列 in a PDF, without the text box). A finding about a
+    whole row (a code's name) gets the row alone; a finding with no stored amount behind it
+    (a missing table, a table-level count) gets "" — the file printed nothing there."""
     for f in findings:
         f.file_cell = ""
     row_keys = {f.row_key for f in findings if f.row_key}
     if not row_keys:
         return
-    by_cell: dict[tuple[str, str, str], str] = {}
-    by_row: dict[tuple[str, str], str] = {}
+    by_cell: dict[tuple[str, str, str], Location] = {}
+    by_row: dict[tuple[str, str], Location] = {}
     amounts = (
         Amount.objects.filter(row__table__disclosure=disclosure, row__key__in=row_keys)
         .exclude(source="")
@@ -178,13 +174,14 @@ def _locate_in_file(disclosure: Disclosure, findings: list[Finding]) -> None:
         .values_list("row__table__number", "row__key", "column", "source")
     )
     for number, row_key, column, source in amounts:
-        where = _PDF_BOX.sub("", source)
-        by_cell[(number, row_key, column)] = where
-        by_row.setdefault((number, row_key), _COLUMN.sub("", where))
+        if (where := Location.parse(source)) is not None:
+            by_cell[(number, row_key, column)] = where
+            by_row.setdefault((number, row_key), replace(where, column=None))
     for f in findings:
-        f.file_cell = by_cell.get((f.table_number, f.row_key, f.column_key)) or by_row.get(
-            (f.table_number, f.row_key), ""
+        where = by_cell.get((f.table_number, f.row_key, f.column_key)) or by_row.get(
+            (f.table_number, f.row_key)
         )
+        f.file_cell = where.label() if where else ""
 
 
 def highlight_cells(disclosure: Disclosure) -> set[tuple[str, str, str]]:
