@@ -3,6 +3,8 @@ rate limited, and described by an OpenAPI schema its responses match."""
 
 import jsonschema
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.urls import reverse
 from drf_spectacular.validation import validate_schema
@@ -260,3 +262,20 @@ def test_the_documentation_page_loads_nothing_from_elsewhere(client):
     assert '<html lang="zh-CN">' in html  # the site's language
     assert "<script>" not in html and "<style>" not in html  # nothing inline
     assert "script-src 'self';" in response["Content-Security-Policy"]
+    assert "<redoc" not in html  # no made-up element: the page is valid HTML
+
+
+def test_the_documentation_bundle_is_served_without_the_remote_logo(client):
+    html = client.get(reverse("api:docs")).content.decode()
+    assert 'src="/api/v1/docs/redoc.standalone.js"' in html
+    response = client.get("/api/v1/docs/redoc.standalone.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    bundle = b"".join(response)
+    assert b"cdn.redoc.ly" not in bundle and b"API docs by Redocly" in bundle
+    assert b"//# sourceMappingURL=redoc" not in bundle  # the map is of the unchanged file
+    licence = bundle.split(b"\n", 1)[0].decode().split("please see ")[1].split(" ")[0]
+    assert licence.startswith(settings.STATIC_URL)
+    assert finders.find(licence.removeprefix(settings.STATIC_URL).split("?")[0])
+    again = client.get("/api/v1/docs/redoc.standalone.js", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304

@@ -156,6 +156,46 @@ def test_the_report_partial_shows_findings_and_the_explanation_form(seed_draft, 
     assert "说明理由：</strong>已核实。" in html and 'name="reason"' not in html
 
 
+def test_a_pdf_finding_names_the_page_row_and_column_without_the_text_box(seed_draft):
+    from disclosure.models import Amount
+
+    amount = Amount.objects.get(
+        row__table__disclosure=seed_draft, row__table__number="02", row__key="201", column="total"
+    )
+    amount.source = "第 8 页第 9 行第 E 列 [346,276,423,293]"
+    amount.save()
+    report = check_report(seed_draft)
+    cell = next(f for f in report.findings if (f.table_number, f.row_key) == ("02", "201"))
+    assert cell.file_cell == "第 8 页第 9 行第 E 列"
+    missing = next(f for f in report.findings if f.table_number == "01")
+    assert missing.file_cell == ""  # a missing table: the file printed nothing to point at
+
+
+def test_an_english_reader_gets_the_file_location_in_english(seed_draft):
+    from django.utils import translation
+
+    with translation.override("en"):
+        report = check_report(seed_draft)
+    cell = next(f for f in report.findings if (f.table_number, f.row_key) == ("02", "201"))
+    row = next(f for f in report.findings if f.column_key == "name" and f.file_cell)
+    assert cell.file_cell.startswith("row ") and ", column " in cell.file_cell
+    assert row.file_cell.startswith("row ") and "column" not in row.file_cell
+
+
+def test_a_stored_location_reads_back_as_written():
+    from disclosure.importing.errors import Location
+
+    for text, expected in [
+        ("工作表“公开02”第 8 行第 E 列", Location(sheet="公开02", row=8, column=4)),
+        ("第 8 页第 9 行第 AB 列 [346,276,423,293]", Location(page=8, row=9, column=27)),
+        ("第 12 行第 C 列", Location(row=12, column=2)),
+        ("工作表“收支“总”表”第 3 行", Location(sheet="收支“总”表", row=3)),
+    ]:
+        assert Location.parse(text) == expected
+        assert expected.describe() == text.split(" [")[0]
+    assert Location.parse("来源不明") is None
+
+
 def test_the_public_quality_panel_counts_rules_warnings_and_errors(seed_disclosure):
     html = render_to_string("checks/_quality_panel.html", {"report": check_report(seed_disclosure)})
     assert "<details>" in html

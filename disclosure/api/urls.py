@@ -39,4 +39,5 @@ urlpatterns = [
     ),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
+    path("docs/redoc.standalone.js", views.redoc_bundle, name="redoc-bundle"),
 ]

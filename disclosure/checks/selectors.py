@@ -3,10 +3,11 @@ highlight, what blocks a submission, and the public quality summary."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from disclosure.checks.engine import ERROR, FAILED, INFO, NOT_CHECKED, PASSED, WARNING, all_rules
-from disclosure.models import CheckRun, Disclosure, Finding, FindingExplanation
+from disclosure.importing.errors import Location
+from disclosure.models import Amount, CheckRun, Disclosure, Finding, FindingExplanation
 from disclosure.models.checks import RuleStatus, Severity
 
 
@@ -148,8 +149,39 @@ def check_report(disclosure: Disclosure) -> CheckReport:
         f.explanation = explanations.get(f.key)
         group = groups.setdefault(f.table_number, TableFindings(f.table_number, f.table, f.table))
         group.findings.append(f)
+    _locate_in_file(disclosure, findings)
     report.groups = [g for g in groups.values() if g.findings]
     return report
+
+
+def _locate_in_file(disclosure: Disclosure, findings: list[Finding]) -> None:
+    """Give each finding `file_cell`: where the uploaded file printed its cell, from the
+    location the import stored with the amount, in the reader's language (工作表“公开02”第
+    12 行第 C 列; 第 8 页第 9 行第 E 列 in a PDF, without the text box). A finding about a
+    whole row (a code's name) gets the row alone; a finding with no stored amount behind it
+    (a missing table, a table-level count) gets "" — the file printed nothing there."""
+    for f in findings:
+        f.file_cell = ""
+    row_keys = {f.row_key for f in findings if f.row_key}
+    if not row_keys:
+        return
+    by_cell: dict[tuple[str, str, str], Location] = {}
+    by_row: dict[tuple[str, str], Location] = {}
+    amounts = (
+        Amount.objects.filter(row__table__disclosure=disclosure, row__key__in=row_keys)
+        .exclude(source="")
+        .order_by("row__table__number", "row__key", "id")
+        .values_list("row__table__number", "row__key", "column", "source")
+    )
+    for number, row_key, column, source in amounts:
+        if (where := Location.parse(source)) is not None:
+            by_cell[(number, row_key, column)] = where
+            by_row.setdefault((number, row_key), replace(where, column=None))
+    for f in findings:
+        where = by_cell.get((f.table_number, f.row_key, f.column_key)) or by_row.get(
+            (f.table_number, f.row_key)
+        )
+        f.file_cell = where.label() if where else ""
 
 
 def highlight_cells(disclosure: Disclosure) -> set[tuple[str, str, str]]:

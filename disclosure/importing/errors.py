@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+
+def column_index(letters: str) -> int:
+    """A → 0, Z → 25, AA → 26: the inverse of `column_letter`."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
 
 
 def column_letter(index: int) -> str:
@@ -35,6 +47,45 @@ class Location:
         if self.column is not None:
             parts.append(f"第 {column_letter(self.column)} 列")
         return "".join(parts)
+
+    @classmethod
+    def parse(cls, text: str) -> Location | None:
+        """The location `describe` wrote (as stored with each amount), or None for text in
+        another form. A PDF cell's text box after it is ignored."""
+        m = _DESCRIBED.match(text)
+        if m is None or not any(m.groups()):
+            return None
+        page, sheet, row, column = m.groups()
+        return cls(
+            sheet=sheet or "",
+            row=int(row) if row else None,
+            column=column_index(column) if column else None,
+            page=int(page) if page else None,
+        )
+
+    def label(self) -> str:
+        """`describe` in the reader's language (工作表“公开02”第 8 行第 E 列; sheet “公开02”,
+        row 8, column E)."""
+        parts = []
+        if self.page is not None:
+            parts.append(_("第 %(page)s 页") % {"page": self.page})
+        if self.sheet:
+            parts.append(_("工作表“%(sheet)s”") % {"sheet": self.sheet})
+        if self.row is not None:
+            parts.append(_("第 %(row)s 行") % {"row": self.row})
+        if self.column is not None:
+            parts.append(_("第 %(column)s 列") % {"column": column_letter(self.column)})
+        # Chinese runs the parts together as `describe` does; other languages list them.
+        return ("" if (get_language() or "zh").startswith("zh") else ", ").join(parts)
+
+
+_DESCRIBED = re.compile(
+    r"^(?:第 (\d+) 页)?"
+    r"(?:工作表“(.*?)”(?=第 \d|\s|$))?"
+    r"(?:第 (\d+) 行)?"
+    r"(?:第 ([A-Z]+) 列)?"
+    r"(?:\s|$)"
+)
 
 
 @dataclass(frozen=True)
