@@ -139,7 +139,7 @@ class RegionCoverage:
     def published_share(self) -> Decimal | None:
         return self.share(self.published)
 
-    @property
+    @cached_property
     def score(self) -> Decimal | None:
         if not self.total:
             return None
