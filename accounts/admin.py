@@ -53,6 +53,8 @@ class UserAdmin(BaseUserAdmin):
         return super().get_fieldsets(request, obj)
 
     def get_queryset(self, request):
+        from disclosure.permissions import admin_regions, sees_every_region
+
         qs = super().get_queryset(request)
         if _regional(request):
             managed = _managed(request)
@@ -60,6 +62,11 @@ class UserAdmin(BaseUserAdmin):
                 Q(region__in=managed) | Q(department__region__in=managed),
                 is_superuser=False,
             ).exclude(role=Role.ADMINISTRATOR)
+        if not sees_every_region(request.user):
+            # Staff given the user permissions without being administrators (a reviewer,
+            # say) see the users of their own region and the regions below it.
+            regions = admin_regions(request.user)
+            return qs.filter(Q(region__in=regions) | Q(department__region__in=regions))
         return qs
 
     def has_module_permission(self, request) -> bool:

@@ -34,6 +34,7 @@ def setup(args) -> None:
     ensure_database(args.database_url)
     django_setup(args.database_url)
     from django.core.management import call_command
+    from django.db import connection
 
     from disclosure.models import Department, Disclosure, Region
 
@@ -49,6 +50,10 @@ def setup(args) -> None:
         seed=1,
         records_only=args.records_only,
     )
+    # Fresh statistics: right after a bulk load the planner still believes the tables are
+    # nearly empty (autovacuum's analyze comes later, if at all) and joins by nested loops.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     print(
         f"{time.perf_counter() - start:.0f} s: {Region.objects.count()} regions, "
         f"{Department.objects.count()} departments, "

@@ -2,7 +2,8 @@
 
 Reviewers and administrators load regions from files (行政区划 › 导入, preview → confirm),
 as they load catalogues. A regional administrator manages the departments of their region and
-of the regions below it (never another region's), and reads those regions.
+of the regions below it (never another region's), and reads those regions; a reviewer sees
+and edits the departments of their own region and the regions below it.
 """
 
 from django.contrib import admin
@@ -10,7 +11,12 @@ from django.contrib import admin
 from disclosure.admin import DepartmentAdmin, ReferenceImportExport, ReviewerOnly
 from disclosure.admin_imports import may_load_reference_data
 from disclosure.models import Department, Region
-from disclosure.permissions import is_region_admin, managed_regions
+from disclosure.permissions import (
+    admin_regions,
+    is_region_admin,
+    managed_regions,
+    sees_every_region,
+)
 from disclosure.resources.regions import RegionResource
 
 
@@ -43,8 +49,10 @@ class RegionAdmin(ReviewerOnly, ReferenceImportExport, admin.ModelAdmin):
 
 
 class RegionalDepartmentAdmin(DepartmentAdmin):
-    """Departments, with their region; a regional administrator sees and edits only the
-    departments of the regions they manage, and can put a department only there."""
+    """Departments, with their region. An administrator sees every department; a reviewer
+    (or oversight user) sees and edits those of their region and the regions below it, a
+    regional administrator those of the regions they manage; each can put a department only
+    there, and an import of departments is held to the same regions."""
 
     list_display = ("code", "name", "region", "parent", "kind")
     list_filter = ("kind", "region__level")
@@ -55,40 +63,45 @@ class RegionalDepartmentAdmin(DepartmentAdmin):
     def _regional(request) -> bool:
         return is_region_admin(request.user) and request.user.is_staff
 
+    def _enters(self, request) -> bool:
+        return may_load_reference_data(request) or self._regional(request)
+
+    def _sees(self, request, obj: Department) -> bool:
+        user = request.user
+        return sees_every_region(user) or admin_regions(user).filter(pk=obj.region_id).exists()
+
     def has_module_permission(self, request) -> bool:
-        return super().has_module_permission(request) or self._regional(request)
+        return self._enters(request)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        if may_load_reference_data(request):
-            return True
-        return self._regional(request) and (obj is None or self._manages(request, obj))
+        return self._enters(request) and (obj is None or self._sees(request, obj))
 
     def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) or self._regional(request)
+        return self._enters(request)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        if may_load_reference_data(request):
-            return True
-        return self._regional(request) and (obj is None or self._manages(request, obj))
-
-    def _manages(self, request, obj: Department) -> bool:
-        return managed_regions(request.user).filter(pk=obj.region_id).exists()
+        return self._enters(request) and (obj is None or self._sees(request, obj))
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        if may_load_reference_data(request):
+        if sees_every_region(request.user):
             return qs
-        return qs.filter(region__in=managed_regions(request.user))
+        return qs.filter(region__in=admin_regions(request.user))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not may_load_reference_data(request):
+        if not sees_every_region(request.user):
+            regions = admin_regions(request.user)
             if db_field.name == "region":
-                kwargs["queryset"] = managed_regions(request.user)
+                kwargs["queryset"] = regions
             elif db_field.name == "parent":
-                kwargs["queryset"] = Department.objects.filter(
-                    region__in=managed_regions(request.user)
-                )
+                kwargs["queryset"] = Department.objects.filter(region__in=regions)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        if not sees_every_region(request.user):
+            kwargs["regions"] = admin_regions(request.user)
+        return kwargs
 
 
 admin.site.unregister(Department)

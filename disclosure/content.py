@@ -34,6 +34,7 @@ from disclosure.models import (
     YearlyGoal,
 )
 from disclosure.money import CENT
+from disclosure.summaries import summaries_refresh
 
 # Kept out of as_data and the digest: where things were, and what reading noticed.
 NOT_CONTENT = frozenset({"location", "sources", "proof", "findings", "ignored_sheets"})
@@ -322,6 +323,7 @@ def content_write(entries: list[tuple[Disclosure, DisclosureContent]]) -> None:
         batch_size=BATCH,
     )
     _write_performance(entries)
+    summaries_refresh(d.pk for d, _content in entries)
 
 
 def _write_performance(entries: list[tuple[Disclosure, DisclosureContent]]) -> None:

@@ -17,19 +17,18 @@ missing department counts against every part.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.db.models.functions import TruncDate
 
-from disclosure.layouts import get_layout
-from disclosure.models import CheckRun, Department, Disclosure, DisclosureTable, Finding, Region
-from disclosure.models.checks import Severity
-from disclosure.models.statements import Status, TableState
+from disclosure.models import Department, Disclosure, DisclosureSummary, Region
 from disclosure.money import round_half_up
+from disclosure.summaries import summary_values
 
 WEIGHTS = {"published": 40, "on_time": 30, "complete": 15, "error_free": 15}
 SCORE_FORMULA = "得分 = 40 × 公开率 + 30 × 按时公开率 + 15 × 表格完整率 + 15 × 无错误率"
@@ -82,11 +81,21 @@ class DepartmentCoverage:
 
 @dataclass
 class RegionCoverage:
+    """A region's own departments (本级) and their counts. The counts are taken once, when
+    first read: the board fills `departments` first and only then reads them."""
+
     region: Region
     departments: list[DepartmentCoverage] = field(default_factory=list)
 
-    def _count(self, test) -> int:
-        return sum(1 for d in self.departments if test(d))
+    @cached_property
+    def _counts(self) -> Counter:
+        counts: Counter = Counter()
+        for d in self.departments:
+            counts[d.state] += 1
+            if d.state != State.MISSING:
+                counts["complete"] += d.complete
+                counts["error_free"] += d.error_free
+        return counts
 
     @property
     def total(self) -> int:
@@ -94,31 +103,31 @@ class RegionCoverage:
 
     @property
     def published(self) -> int:
-        return self._count(lambda d: d.published)
+        return self.total - self.missing
 
     @property
     def on_time(self) -> int:
-        return self._count(lambda d: d.state == State.ON_TIME)
+        return self._counts[State.ON_TIME]
 
     @property
     def late(self) -> int:
-        return self._count(lambda d: d.state == State.LATE)
+        return self._counts[State.LATE]
 
     @property
     def undated(self) -> int:
-        return self._count(lambda d: d.state == State.UNDATED)
+        return self._counts[State.UNDATED]
 
     @property
     def missing(self) -> int:
-        return self._count(lambda d: d.state == State.MISSING)
+        return self._counts[State.MISSING]
 
     @property
     def complete(self) -> int:
-        return self._count(lambda d: d.published and d.complete)
+        return self._counts["complete"]
 
     @property
     def error_free(self) -> int:
-        return self._count(lambda d: d.published and d.error_free)
+        return self._counts["error_free"]
 
     def share(self, count: int) -> Decimal | None:
         """count / departments as a percentage to one decimal (None without departments)."""
@@ -130,7 +139,7 @@ class RegionCoverage:
     def published_share(self) -> Decimal | None:
         return self.share(self.published)
 
-    @property
+    @cached_property
     def score(self) -> Decimal | None:
         if not self.total:
             return None
@@ -197,64 +206,42 @@ def coverage_board(*, year: int, root: Region | None) -> Board:
         departments[pk] = DepartmentCoverage(pk, code, name, region_id)
         by_region[region_id].departments.append(departments[pk])
 
-    latest_run = (
-        CheckRun.objects.filter(disclosure=OuterRef("pk")).order_by("-ran_at", "-id").values("pk")
-    )
     published = list(
         Disclosure.objects.current()
         .for_year(year)
         .filter(department__region_id__in=by_region)
-        # The latest run first, then its errors: a run subquery nested inside the findings'
-        # would take the finding's pk for the disclosure's.
-        .annotate(latest_run_id=Subquery(latest_run[:1]))
-        .annotate(
-            checked=Q(latest_run_id__isnull=False),
-            has_errors=Exists(
-                Finding.objects.filter(run_id=OuterRef("latest_run_id"), severity=Severity.ERROR)
-            ),
-        )
+        .annotate(published_on=TruncDate("published_at"))
         .values_list(
             "pk",
             "department_id",
             "version",
-            "layout",
             "approved_on",
-            "published_at",
-            "checked",
-            "has_errors",
+            "published_on",
+            "summary__tables",
+            "summary__filled_tables",
+            "summary__errors",
         )
     )
-    # Tables published with content, empty with their statement, or exempt: one aggregate.
-    filled = dict(
-        DisclosureTable.objects.filter(
-            disclosure__year_id=year,
-            disclosure__status=Status.PUBLISHED,
-            disclosure__department__region_id__in=by_region,
-        )
-        .filter(
-            Q(state__in=[TableState.PROVIDED, TableState.EXEMPT])
-            | (Q(state=TableState.EMPTY) & ~Q(statement=""))
-        )
-        .values_list("disclosure_id")
-        .annotate(n=Count("id"))
-        .values_list("disclosure_id", "n")
-    )
+    # Disclosures stored before their summary was: computed now, in a constant number of
+    # queries (none when every summary is stored).
+    computed = summary_values(row[0] for row in published if row[5] is None)
     within = timedelta(days=settings.PORTAL_PUBLISH_WITHIN_DAYS)
-    table_counts: dict[str, int] = {}
-    for pk, department_id, version, layout, approved_on, published_at, checked, errors in published:
+    for pk, department_id, version, approved_on, published_on, *stored in published:
+        if pk in computed:
+            s = computed[pk]
+            stored = [s.tables, s.filled_tables, s.errors]
+        tables, filled, errors = stored
         entry = departments[department_id]
-        if layout not in table_counts:
-            table_counts[layout] = len(get_layout(layout).tables)
         entry.disclosure_version = version
         entry.approved_on = approved_on
-        entry.published_on = timezone.localdate(published_at) if published_at else None
-        entry.complete = filled.get(pk, 0) >= table_counts[layout]
-        entry.error_free = checked and not errors
-        if approved_on is None or entry.published_on is None:
+        entry.published_on = published_on
+        entry.complete = DisclosureSummary.is_complete(tables, filled)
+        entry.error_free = DisclosureSummary.is_error_free(errors)
+        if approved_on is None or published_on is None:
             entry.state = State.UNDATED
         else:
             entry.deadline = approved_on + within
-            entry.state = State.ON_TIME if entry.published_on <= entry.deadline else State.LATE
+            entry.state = State.ON_TIME if published_on <= entry.deadline else State.LATE
     total = RegionCoverage(
         region=root or Region(code="", name="全部"), departments=list(departments.values())
     )

@@ -146,6 +146,24 @@ def managed_regions(user):
     return Region.objects.none()
 
 
+def admin_regions(user):
+    """Regions whose departments and users a user sees in the admin: every region for a
+    superuser or an administrator; a reviewer's or oversight user's region and every region
+    below it; a regional administrator's managed regions; none for anyone else."""
+    if not (user.is_authenticated and user.is_active):
+        return Region.objects.none()
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return Region.objects.all()
+    if user.role in {Role.REVIEWER, Role.OVERSIGHT}:
+        return Region.objects.filter(pk__in=_subtree_ids(user))
+    return managed_regions(user)
+
+
+def sees_every_region(user) -> bool:
+    """Whether the admin shows this user the departments and users of every region."""
+    return user.is_active and (user.is_superuser or user.role == Role.ADMINISTRATOR)
+
+
 def can(user, action: str, disclosure: Disclosure) -> bool:
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")

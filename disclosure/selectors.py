@@ -26,7 +26,9 @@ def published_disclosure(*, year: int, code: str, version: int | None = None) ->
     """The current published version of a department-year (or the given version)."""
     qs = Disclosure.objects.published().filter(year_id=year, department__code=code)
     qs = qs.filter(version=version) if version else qs.current()
-    return qs.select_related("department", "department__parent", "year").first()
+    return qs.select_related(
+        "department", "department__parent", "department__region", "year"
+    ).first()
 
 
 def disclosure_tables(disclosure: Disclosure, *, unit: str | None = None) -> list[TableView]:

@@ -20,6 +20,7 @@ from disclosure.models import Disclosure, FindingExplanation, NarrativeSection
 from disclosure.models.statements import Status
 from disclosure.pagecache import public_pages_changed
 from disclosure.permissions import can
+from disclosure.summaries import summaries_refresh
 
 
 class WorkflowError(Exception):
@@ -148,6 +149,7 @@ def disclosure_publish(
             deadline=deadline.isoformat() if deadline else "",
             late=bool(deadline and timezone.localdate() > deadline),
         )
+    summaries_refresh([disclosure.pk])
     disclosure_pdf_schedule(disclosure=disclosure)
     transaction.on_commit(public_pages_changed)
     return disclosure

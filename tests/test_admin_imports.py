@@ -447,6 +447,81 @@ def test_a_department_code_that_breaks_the_rule_is_refused_in_chinese(client, re
     assert not Department.objects.exists()
 
 
+def test_departments_load_with_their_region_checked_in_the_preview(
+    client, reviewer, city, county, other_city
+):
+    client.force_login(staff(reviewer))
+    data = (
+        "部门代码,部门名称,上级部门代码,单位性质,行政区划代码\n"
+        "hongta-jiaoyu,红塔区教育体育局,,行政单位,530402\n"
+        "yuxi-jiaoyu,玉溪市教育体育局,,,\n"
+    ).encode()
+    page = client.post(
+        DEPARTMENTS_IMPORT, {"format": "0", "import_file": SimpleUploadedFile("d.csv", data)}
+    )
+    assert page.context["result"].totals["new"] == 2
+    assert not Department.objects.exists()  # the preview saved nothing
+    confirm(client, DEPARTMENTS_CONFIRM, page)
+    regions = dict(Department.objects.values_list("code", "region__code"))
+    # A blank region puts a new department in the default region (玉溪市).
+    assert regions == {"hongta-jiaoyu": "530402", "yuxi-jiaoyu": "530400"}
+
+    exported = client.post(
+        f"{ADMIN}department/export/",
+        {
+            "format": "0",
+            "resource": "0",
+            **{f"departmentresource_{f}": "on" for f in [*DEPT_FIELDS, "region"]},
+        },
+    )
+    text = exported.content.decode("utf-8-sig")
+    assert text.splitlines()[:2] == [
+        "部门代码,部门名称,上级部门代码,单位性质,行政区划代码",
+        "hongta-jiaoyu,红塔区教育体育局,,行政单位,530402",
+    ]
+    again = client.post(
+        DEPARTMENTS_IMPORT,
+        {"format": "0", "import_file": SimpleUploadedFile("d.csv", text.encode())},
+    )
+    assert again.context["result"].totals["skip"] == 2
+    # Moved to the city by its code: one change, shown before it is made.
+    moved = text.replace(",530402", ",530400").encode()
+    page = client.post(
+        DEPARTMENTS_IMPORT, {"format": "0", "import_file": SimpleUploadedFile("d.csv", moved)}
+    )
+    assert page.context["result"].totals["update"] == 1
+    confirm(client, DEPARTMENTS_CONFIRM, page)
+    assert Department.objects.get(code="hongta-jiaoyu").region == city
+
+
+def test_a_department_region_that_is_unknown_or_not_the_reviewers_is_refused(
+    client, reviewer, county_reviewer, city, county, other_city
+):
+    Department.objects.create(code="yuxi-jiaoyu", name="玉溪市教育体育局", region=city)
+    before = counts()
+    client.force_login(staff(reviewer))
+    data = (
+        "部门代码,部门名称,行政区划代码\n"
+        "kunming-jiaoyu,昆明市教育局,530100\n"
+        "nowhere-jiaoyu,某地教育局,539999\n"
+    ).encode()
+    page = client.post(
+        DEPARTMENTS_IMPORT, {"format": "0", "import_file": SimpleUploadedFile("d.csv", data)}
+    )
+    text = page.content.decode()
+    assert "第 2 行第 C 列（行政区划代码）：“530100” —— 行政区划“530100”不在您管理的地区内" in text
+    assert "第 3 行第 C 列（行政区划代码）：“539999” —— 行政区划“539999”尚未载入" in text
+    assert counts() == before
+    # A county reviewer cannot change a department of the city above, even by its code.
+    client.force_login(staff(county_reviewer))
+    data = "部门代码,部门名称,行政区划代码\nyuxi-jiaoyu,改名,530402\n".encode()
+    page = client.post(
+        DEPARTMENTS_IMPORT, {"format": "0", "import_file": SimpleUploadedFile("d.csv", data)}
+    )
+    assert "部门“yuxi-jiaoyu”属于您管理范围以外的地区，不能在此修改" in page.content.decode()
+    assert Department.objects.get(code="yuxi-jiaoyu").region == city
+
+
 # ---------------------------------------------------------------- who may do what
 def test_anonymous_visitors_are_sent_to_the_admin_login(client, seed_draft):
     for url in [

@@ -74,3 +74,48 @@ def test_a_region_too_large_to_pack_on_request_says_so(client, settings, county_
     response = client.get("/data/2021/regions/530400/fiscal-data-package.zip")
     assert response.status_code == 503
     assert Region.objects.count() == 3
+
+
+def test_the_json_the_api_and_the_years_package_name_each_departments_region(
+    client, county_and_seed
+):
+    import csv
+    import json
+
+    document = client.get("/data/2021/hongta-xinfang.json").json()
+    assert (document["department"]["region"], document["department"]["region_name"]) == (
+        "530402",
+        "红塔区",
+    )
+    listed = client.get(f"{API}/disclosures/?year=2021").json()["results"]
+    assert {
+        d["department"]["code"]: (d["department"]["region"], d["department"]["region_name"])
+        for d in listed
+    } == {"hongta-xinfang": ("530402", "红塔区"), "yuxi-xinfang": ("530400", "玉溪市")}
+    detail = client.get(f"{API}/disclosures/2021/yuxi-xinfang/").json()
+    assert detail["department"]["region_name"] == "玉溪市"
+
+    response = client.get("/data/2021/fiscal-data-package.zip")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    rows = list(csv.DictReader(io.StringIO(archive.read("final-accounts-2021.csv").decode())))
+    assert {(r["department_code"], r["region_code"], r["region_name"]) for r in rows} == {
+        ("hongta-xinfang", "530402", "红塔区"),
+        ("yuxi-xinfang", "530400", "玉溪市"),
+    }
+    fields = json.loads(archive.read("datapackage.json"))["resources"][0]["schema"]["fields"]
+    assert [f["name"] for f in fields][1:5] == [
+        "department_code",
+        "department_name",
+        "region_code",
+        "region_name",
+    ]
+    # The region's own package carries the same columns.
+    region_zip = client.get("/data/2021/regions/530402/fiscal-data-package.zip").content
+    text = zipfile.ZipFile(io.BytesIO(region_zip)).read("final-accounts-2021.csv").decode()
+    assert text.splitlines()[1].split(",")[1:5] == [
+        "hongta-xinfang",
+        "红塔区信访局",
+        "530402",
+        "红塔区",
+    ]

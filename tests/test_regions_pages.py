@@ -143,3 +143,42 @@ def test_the_board_downloads_as_guarded_csv(client, places):
     assert (
         city[3:9] == ["4", "2", "1", "1", "0", "2"] and city[-1] == "35.0"
     )  # 20 + 7.5 + 3.75 + 3.75
+
+
+# ---------------------------------------------------------------- the stored summary
+def test_import_checks_and_publication_store_the_summary_the_board_reads(city, seed_disclosure):
+    from disclosure.checks.selectors import latest_run
+    from disclosure.checks.services import checks_run
+    from disclosure.models import DisclosureSummary
+
+    summary = DisclosureSummary.objects.get(disclosure=seed_disclosure)
+    errors = latest_run(seed_disclosure).findings.filter(severity="error").count()
+    # The seed does not print 公开01; 07 and 08 are empty with their statement.
+    assert (summary.tables, summary.filled_tables, summary.errors) == (12, 11, errors)
+
+    def entry():
+        board = coverage_board(year=2021, root=city)
+        return next(d for d in board.own.departments if d.code == "yuxi-xinfang")
+
+    assert errors > 0 and (entry().complete, entry().error_free) == (False, False)
+    # The board reads the stored row (not the tables and findings again) …
+    DisclosureSummary.objects.filter(pk=seed_disclosure.pk).update(filled_tables=12, errors=0)
+    assert (entry().complete, entry().error_free) == (True, True)
+    # … which the next check run puts right.
+    checks_run(disclosure=seed_disclosure)
+    summary.refresh_from_db()
+    assert summary.errors == errors
+
+
+def test_the_board_reads_stored_summaries_in_fewer_queries_than_it_computes_them(
+    places, django_assert_num_queries
+):
+    from disclosure.summaries import summaries_refresh
+
+    with django_assert_num_queries(6):  # regions, departments, disclosures + 3 to compute
+        computed = coverage_board(year=2021, root=places["province"])
+    summaries_refresh(Disclosure.objects.values_list("pk", flat=True))
+    with django_assert_num_queries(3):
+        stored = coverage_board(year=2021, root=places["province"])
+    assert [r.as_row() for r in stored.regions] == [r.as_row() for r in computed.regions]
+    assert stored.own is not None and computed.total.total == stored.total.total == 4

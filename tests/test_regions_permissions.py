@@ -253,3 +253,70 @@ def test_in_the_admin_a_reviewer_reads_only_their_regions_drafts(client, city, c
     assert client.get(f"/admin/disclosure/disclosure/{theirs.pk}/change/").status_code == 302
     export = client.get(f"/admin/disclosure/disclosure/{theirs.pk}/tables/02.csv")
     assert export.status_code == 404
+
+
+# ---------------------------------------------------------------- departments in the admin
+# persona → the departments (by place) its admin lists: a region and every region below it.
+ADMIN_DEPARTMENTS = {
+    "reviewer": {"city", "county"},  # 玉溪市 and 红塔区 below it
+    "county_reviewer": {"county"},
+    "city_oversight": {"city", "county"},
+    "county_admin": {"county"},
+    "administrator": {"city", "county", "other_city", "province"},
+}
+
+
+@pytest.mark.parametrize("persona", list(ADMIN_DEPARTMENTS))
+def test_in_the_admin_each_persona_sees_only_the_departments_of_its_region_subtree(
+    request, client, places, persona
+):
+    user = request.getfixturevalue(persona)
+    user.is_staff = True
+    user.save()
+    departments = {
+        place: Department.objects.create(code=f"dept-{place}", name=f"{place}部门", region=region)
+        for place, region in places.items()
+    }
+    client.force_login(user)
+    listing = client.get("/admin/disclosure/department/")
+    if persona == "city_oversight":  # oversight reads queues, not the reference data
+        assert listing.status_code == 403
+        return
+    assert listing.status_code == 200
+    shown = {place for place in places if f"{place}部门" in listing.content.decode()}
+    assert shown == ADMIN_DEPARTMENTS[persona]
+    for place, department in departments.items():
+        page = client.get(f"/admin/disclosure/department/{department.pk}/change/")
+        # Another region's department is the admin's "does not exist": a redirect, no data.
+        assert page.status_code == (200 if place in ADMIN_DEPARTMENTS[persona] else 302), place
+
+
+def test_a_reviewer_cannot_move_a_department_out_of_their_region_in_the_admin(
+    client, county, other_city, county_reviewer
+):
+    county_reviewer.is_staff = True
+    county_reviewer.save()
+    mine = Department.objects.create(code="hongta-jiaoyu", name="红塔区教育体育局", region=county)
+    client.force_login(county_reviewer)
+    response = client.post(
+        f"/admin/disclosure/department/{mine.pk}/change/",
+        {"name": "红塔区教育体育局", "region": other_city.pk, "kind": "administrative"},
+    )
+    assert response.status_code == 200  # the form again, with the error
+    mine.refresh_from_db()
+    assert mine.region == county
+
+
+def test_a_reviewer_sees_only_their_regions_users_when_given_the_user_permissions(
+    client, city, county, other_city, county_reviewer
+):
+    from django.contrib.auth.models import Permission
+
+    county_reviewer.is_staff = True
+    county_reviewer.save()
+    county_reviewer.user_permissions.add(Permission.objects.get(codename="view_user"))
+    User.objects.create_user("hongta-user", role="oversight", region=county)
+    User.objects.create_user("kunming-user", role="reviewer", region=other_city)
+    client.force_login(User.objects.get(pk=county_reviewer.pk))
+    listing = client.get("/admin/accounts/user/").content.decode()
+    assert "hongta-user" in listing and "kunming-user" not in listing

@@ -191,7 +191,7 @@ class DisclosureViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Disclosure.objects.current()
-            .select_related("department", "year")
+            .select_related("department__region", "year")
             .order_by("-year_id", "department__code")
         )
 

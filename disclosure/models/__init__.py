@@ -15,6 +15,7 @@ from disclosure.models.regions import Region, RegionLevel
 from disclosure.models.statements import (
     Amount,
     Disclosure,
+    DisclosureSummary,
     DisclosureTable,
     NarrativeSection,
     TableRow,
@@ -28,6 +29,7 @@ __all__ = [
     "ClassificationCode",
     "Department",
     "Disclosure",
+    "DisclosureSummary",
     "DisclosureTable",
     "Finding",
     "FindingExplanation",

@@ -237,3 +237,48 @@ class NarrativeSection(models.Model):
 
     def __str__(self) -> str:
         return " ".join(filter(None, [self.heading, self.subheading]))
+
+
+class DisclosureSummary(models.Model):
+    """What the region pages and the coverage board read of a disclosure, stored so that a
+    province's board reads one row per disclosure instead of counting 300,000 table records
+    and finding every disclosure's latest check run. Written only by
+    `disclosure.summaries.summaries_refresh`, which the content codec, the check runs and
+    publishing call in their own transactions."""
+
+    disclosure = models.OneToOneField(
+        Disclosure, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    tables = models.PositiveSmallIntegerField(_("表式中的表数"))
+    filled_tables = models.PositiveSmallIntegerField(
+        _("已公开的表数"), help_text=_("有内容、为空表并附说明，或注明涉密不公开的表。")
+    )
+    errors = models.PositiveIntegerField(
+        _("错误数"), null=True, blank=True, help_text=_("最近一次勾稽检查的错误数；从未检查为空。")
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("决算概要")
+        verbose_name_plural = _("决算概要")
+
+    def __str__(self) -> str:
+        return f"{self.disclosure_id}: {self.filled_tables}/{self.tables}, {self.errors}"
+
+    @staticmethod
+    def is_complete(tables: int, filled_tables: int) -> bool:
+        """Every table of the layout published, empty with its statement, or exempt."""
+        return filled_tables >= tables
+
+    @staticmethod
+    def is_error_free(errors: int | None) -> bool:
+        """Checked, and the latest run found no error (never checked: not error-free)."""
+        return errors == 0
+
+    @property
+    def tables_complete(self) -> bool:
+        return self.is_complete(self.tables, self.filled_tables)
+
+    @property
+    def error_free(self) -> bool:
+        return self.is_error_free(self.errors)

@@ -185,6 +185,8 @@ class TableSerializer(serializers.Serializer):
 class DepartmentBriefSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
+    region = serializers.CharField(source="region.code", help_text=_("所属行政区划代码（本级）"))
+    region_name = serializers.CharField(source="region.name", help_text=_("所属行政区划名称"))
 
 
 class DisclosureLinksSerializer(serializers.Serializer):

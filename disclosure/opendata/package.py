@@ -52,6 +52,8 @@ FIELDS: list[tuple[str, str, str, str, str]] = [
         "",
         "administrative-classification:generic:level1:label",
     ),
+    ("region_code", "string", "行政区划代码", "部门所属的本级行政区划（6 位代码）", ""),
+    ("region_name", "string", "行政区划", "部门所属的本级行政区划名称", ""),
     ("version", "integer", "版本", "公开的版本号（更正后递增）", ""),
     ("table_number", "string", "表号", "公开表号，如 02（公开02表）", ""),
     ("table_title", "string", "表名", "", ""),
@@ -105,7 +107,7 @@ def year_disclosures(year: int):
     return (
         Disclosure.objects.current()
         .for_year(year)
-        .select_related("department", "year")
+        .select_related("department__region", "year")
         .order_by("department__code")
     )
 
@@ -128,6 +130,8 @@ def disclosure_records(disclosure: Disclosure) -> Iterable[list]:
                         disclosure.year_id,
                         disclosure.department.code,
                         disclosure.department.name,
+                        disclosure.department.region.code,
+                        disclosure.department.region.name,
                         disclosure.version,
                         spec.number,
                         spec.title,

@@ -33,11 +33,16 @@ from disclosure.opendata import package
 logger = logging.getLogger(__name__)
 
 KINDS = ("zip", "csv")
+FILE_FORMAT = "2:"  # the package's columns; "2": with each department's region
 
 
 def year_stamp(disclosures: list[Disclosure]) -> str:
-    """Which versions a year's files contain: changes with every publication."""
-    stamp = ";".join(f"{d.pk}:{d.updated_at.isoformat()}" for d in disclosures)
+    """Which versions a year's files contain: changes with every publication, with a
+    department moved to another region or a region renamed, and with the files' format."""
+    stamp = FILE_FORMAT + ";".join(
+        f"{d.pk}:{d.updated_at.isoformat()}:{d.department.region.code}:{d.department.region.name}"
+        for d in disclosures
+    )
     return hashlib.sha256(stamp.encode()).hexdigest()[:24]
 
 

@@ -141,3 +141,45 @@ class TextWidget(widgets.CharWidget):
 
     def clean(self, value, row=None, **kwargs):
         return "" if value is None else str(value).strip()
+
+
+class CodeWidget(widgets.ForeignKeyWidget):
+    """Another record named by its code (a department's parent, a department's region, a
+    region's parent): blank is None (the field then keeps its value, or the model's default
+    for a new record), an unknown code is refused with `missing` ("… {code} …").
+
+    `queryset` narrows where the code may be found (a scoped user's regions, say); a code
+    that exists outside it is refused with `outside`."""
+
+    def __init__(self, model, *, missing: str, outside: str = "", queryset=None, **kwargs):
+        super().__init__(model, "code", **kwargs)
+        self.missing = missing
+        self.outside = outside or missing
+        self.scope = queryset
+
+    def code_for(self, value, row) -> str:
+        """The code this cell names (a subclass may read it from the rest of the row)."""
+        return "" if value is None else str(value).strip()
+
+    def clean(self, value, row=None, **kwargs):
+        code = self.code_for(value, row or {})
+        if not code:
+            return None
+        found = self.model.objects.filter(code=code).first()
+        if found is None:
+            raise ValueError(self.missing.format(code=code))
+        if self.scope is not None and not self.scope.filter(pk=found.pk).exists():
+            raise ValueError(self.outside.format(code=code))
+        return found
+
+
+def reorder(resource: PortalResource, dataset, order: list[int]) -> None:
+    """Put the dataset's rows in `order` (indexes), keeping each row's number in the file so
+    that problems still name the row the accountant sees."""
+    rows = [dataset[i] for i in order]
+    numbers = [resource._file_rows[i] for i in order]
+    dataset.wipe()
+    dataset.headers = resource._headers
+    for row in rows:
+        dataset.append(row)
+    resource._file_rows = numbers

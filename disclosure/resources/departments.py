@@ -1,15 +1,20 @@
-"""Departments keyed on their code: (部门代码, 部门名称, 上级部门代码, 单位性质)."""
+"""Departments keyed on their code: (部门代码, 部门名称, 上级部门代码, 单位性质, 行政区划代码).
+
+A blank 行政区划代码 keeps an existing department where it is and puts a new one in the
+default region (PORTAL_DEFAULT_REGION); a code that is not loaded is refused. Given the
+regions a scoped user manages (`regions`), a department may only be put there, and a
+department of another region is refused rather than changed.
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
 from disclosure.importing.errors import Problem
-from disclosure.models import (
-    Department,
-)
+from disclosure.models import Department, Region
 from disclosure.models.organisation import DepartmentKind
-from disclosure.resources.base import PortalResource, TextWidget
+from disclosure.resources.base import CodeWidget, PortalResource, TextWidget, reorder
 
 
 # ---------------------------------------------------------------- departments
@@ -33,34 +38,48 @@ class DepartmentKindWidget(widgets.Widget):
             return value or ""
 
 
-class DepartmentCodeWidget(widgets.ForeignKeyWidget):
-    def clean(self, value, row=None, **kwargs):
-        code = str(value or "").strip()
-        if not code:
-            return None
-        found = Department.objects.filter(code=code).first()
-        if found is None:
-            raise ValueError(f"上级部门“{code}”不存在（也不在本文件中）")
-        return found
-
-
 CYCLE = "上级部门代码形成了循环（甲的上级是乙，乙的上级又是甲）"
 
 
+HEADERS = ["部门代码", "部门名称", "上级部门代码", "单位性质", "行政区划代码"]
+OUTSIDE = "部门“{code}”属于您管理范围以外的地区，不能在此修改"
+
+
 class DepartmentResource(PortalResource):
-    """Departments keyed on their code: (部门代码, 部门名称, 上级部门代码, 单位性质)."""
+    """Departments keyed on their code, with their region (行政区划代码)."""
 
     code = fields.Field("code", "部门代码", TextWidget())
     name = fields.Field("name", "部门名称", TextWidget())
-    parent = fields.Field("parent", "上级部门代码", DepartmentCodeWidget(Department, "code"))
+    parent = fields.Field(
+        "parent",
+        "上级部门代码",
+        CodeWidget(Department, missing="上级部门“{code}”不存在（也不在本文件中）"),
+    )
     kind = fields.Field("kind", "单位性质", DepartmentKindWidget())
+    region = fields.Field(
+        "region",
+        "行政区划代码",
+        CodeWidget(Region, missing="行政区划“{code}”尚未载入（行政区划 › 导入）"),
+        saves_null_values=False,  # blank: stays where it is (a new one: the default region)
+    )
 
     table_label = "部门"
 
+    def __init__(self, regions=None, **kwargs):
+        super().__init__(**kwargs)
+        self.regions = regions
+        if regions is not None:
+            self.fields["region"].widget = CodeWidget(
+                Region,
+                missing="行政区划“{code}”尚未载入（行政区划 › 导入）",
+                outside="行政区划“{code}”不在您管理的地区内",
+                queryset=regions,
+            )
+
     class Meta:
         model = Department
-        fields = ("code", "name", "parent", "kind")
-        import_order = export_order = ("code", "name", "parent", "kind")
+        fields = ("code", "name", "parent", "kind", "region")
+        import_order = export_order = ("code", "name", "parent", "kind", "region")
         import_id_fields = ("code",)
         skip_unchanged = True
         report_skipped = True
@@ -70,25 +89,37 @@ class DepartmentResource(PortalResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        headers = ["部门代码", "部门名称", "上级部门代码", "单位性质"]
-        problems = self.header_problems(required=headers[:2], allowed=headers)
+        problems = self.header_problems(required=HEADERS[:2], allowed=HEADERS)
         if problems:
             self.refuse(dataset, problems)
         # Parents first, so a parent new in this file exists when its children are read.
         order = _parents_first(dataset)
         if order is None:
             self.refuse(dataset, [Problem(CYCLE)])
-        rows = [dataset[i] for i in order]
-        numbers = [self._file_rows[i] for i in order]
-        dataset.wipe()
-        dataset.headers = self._headers
-        for row in rows:
-            dataset.append(row)
-        self._file_rows = numbers
+        reorder(self, dataset, order)
+
+    def import_instance(self, instance, row, **kwargs):
+        if (
+            self.regions is not None
+            and instance.pk is not None
+            and not self.regions.filter(pk=instance.region_id).exists()
+        ):
+            code = row.get("部门代码", "")
+            raise ValidationError(
+                {
+                    "部门代码": self.problem(
+                        OUTSIDE.format(code=code),
+                        row_number=kwargs.get("row_number"),
+                        header="部门代码",
+                        value=code,
+                    )
+                }
+            )
+        super().import_instance(instance, row, **kwargs)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         return super().skip_row(instance, original, row, import_validation_errors) and (
-            instance.parent_id == original.parent_id
+            instance.parent_id == original.parent_id and instance.region_id == original.region_id
         )
 
 

@@ -13,7 +13,7 @@ from import_export import fields, widgets
 from disclosure.importing.errors import Problem
 from disclosure.models import Region
 from disclosure.models.regions import LEVEL_DEPTH, RegionLevel, level_for_code
-from disclosure.resources.base import PortalResource
+from disclosure.resources.base import CodeWidget, PortalResource, reorder
 
 HEADERS = ["行政区划代码", "名称", "级次", "上级区划代码"]
 LEVEL_NAMES = {
@@ -55,22 +55,23 @@ class LevelWidget(widgets.Widget):
         return str(RegionLevel(value).label) if value else ""
 
 
-class ParentWidget(widgets.ForeignKeyWidget):
-    def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip() or parent_code_of(str(row.get("行政区划代码", "")).strip())
-        if not text:
-            return None
-        parent = Region.objects.filter(code=text).first()
-        if parent is None:
-            raise ValueError(f"上级区划 {text} 不在文件中，也尚未载入")
-        return parent
+class ParentWidget(CodeWidget):
+    """The region above: as given, or read from the region's own code when blank."""
+
+    def code_for(self, value, row) -> str:
+        given = super().code_for(value, row)
+        return given or parent_code_of(str(row.get("行政区划代码", "")).strip())
 
 
 class RegionResource(PortalResource):
     code = fields.Field("code", "行政区划代码", widgets.CharWidget())
     name = fields.Field("name", "名称", widgets.CharWidget())
     level = fields.Field("level", "级次", LevelWidget())
-    parent = fields.Field("parent", "上级区划代码", ParentWidget(Region, "code"))
+    parent = fields.Field(
+        "parent",
+        "上级区划代码",
+        ParentWidget(Region, missing="上级区划 {code} 不在文件中，也尚未载入"),
+    )
 
     table_label = "行政区划"
 
@@ -102,14 +103,7 @@ class RegionResource(PortalResource):
             level = LEVEL_NAMES.get(text) or level_for_code(str(row[code_i] or "").strip())
             return LEVEL_DEPTH.get(level, 0)
 
-        order = sorted(range(len(dataset)), key=lambda i: depth(dataset[i]))
-        rows = [dataset[i] for i in order]
-        numbers = [self._file_rows[i] for i in order]
-        dataset.wipe()
-        dataset.headers = self._headers
-        for row in rows:
-            dataset.append(row)
-        self._file_rows = numbers
+        reorder(self, dataset, sorted(range(len(dataset)), key=lambda i: depth(dataset[i])))
 
 
 def region_problems(result) -> list[str]:
