@@ -10,12 +10,14 @@ import pytest
 from disclosure.checks.engine import all_rules, run_checks
 from disclosure.models import (
     Catalogue,
+    Disclosure,
     DisclosureTable,
     Indicator,
     NarrativeSection,
     ProjectFund,
     TableRow,
 )
+from disclosure.models.statements import Status
 from disclosure.synthetic import generate, load_catalogues
 from tests.checks_helpers import amounts, found, outcome, put, rename
 
@@ -305,6 +307,18 @@ def test_between_years_opening_equals_last_years_closing(second_year):
     put(second_year, "04", "opening_total", amount="600.00")
     issue = found(run_checks(second_year), "between.years", "公开04", "年初财政拨款结转和结余")
     assert (issue.column, amounts(issue)) == ("决算数", ("500.00", "600.00", "100.00"))
+    # Last year's figure is published: this year's preparer explains, cannot correct it.
+    assert issue.severity == "warning"
+    assert "上年度已公开的2021年度第1版公开04的年末结转和结余" in issue.message
+    assert issue.message.endswith("已公开的数字不能在本年文件中更正，请说明原因。")
+
+
+def test_between_years_never_compares_with_an_unpublished_last_year(second_year):
+    earlier = second_year.department.disclosures.get(year_id=2021)
+    put(earlier, "04", "closing_total", total="500.00")
+    Disclosure.objects.filter(pk=earlier.pk).update(status=Status.APPROVED, published_at=None)
+    result = outcome(run_checks(second_year), "between.years")
+    assert (result.status, result.reason) == ("not_checked", "没有上一年度的决算公开，无法比较。")
 
 
 # ------------------------------------------------------------------ catalogue
