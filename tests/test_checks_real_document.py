@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from disclosure.checks.engine import ERROR, INFO, rounding_allowance, run_checks
+from disclosure.checks.engine import ERROR, INFO, WARNING, rounding_allowance, run_checks
 from tests.checks_helpers import outcome, put
 from tests.helpers import import_file
 from tests.test_import_pdf import CAIZHENGJU, _shared
@@ -57,3 +57,165 @@ def test_a_real_gap_of_ten_cents_of_wan_yuan_still_fails(caizhengju):
     assert gap.severity == ERROR
     assert gap.difference == Decimal("-0.10")
     assert gap.expected == Decimal("445.79") and gap.actual == Decimal("445.69")
+
+
+# ------------------------------------------------------------------ the 说明 against the tables
+PART3 = "第三部分上海市普陀区财政局2024年度部门决算情况说明"
+
+
+def doctor(disclosure, subheading: str, printed: str, planted: str) -> None:
+    """Plant a mistake in a stored section of the real document: `printed` (which it
+    prints once) becomes `planted`."""
+    section = disclosure.narratives.get(heading=PART3, subheading__endswith=subheading)
+    assert section.body.count(printed) == 1, printed
+    section.body = section.body.replace(printed, planted)
+    section.save()
+
+
+def narrative_findings(report, severity=ERROR):
+    return [
+        i
+        for i in report.issues
+        if i.rule.startswith(("narrative.", "text.")) and i.severity == severity
+    ]
+
+
+def test_the_real_document_gives_exactly_its_two_narrative_errors(caizhengju):
+    report = run_checks(caizhengju)
+    total, share = narrative_findings(report)
+    assert (total.rule, total.table_label, total.row) == (
+        "text.amounts",
+        "公开04",
+        "四、财政拨款收入支出决算总体情况说明",
+    )
+    assert (total.actual, total.expected) == (Decimal("0.30"), Decimal("2961.68"))
+    assert "“0.3万元”与公开04 总计/决算数 2,961.68 万元 不符" in total.message
+    assert "财政拨款收入支出总计0.3万元。" in total.message
+    assert total.cells == [("04", "income_grand_total", "amount")]
+    assert (share.rule, share.table_label, share.row) == (
+        "text.shares",
+        "公开05",
+        "五、一般公共预算财政拨款支出决算情况说明",
+    )
+    assert (share.actual, share.expected) == (Decimal("71.73"), Decimal("71.65"))
+    assert "一般公共服务支出（类）2106.66万元，占71.73%" in share.message
+    assert share.cells == [("05", "201", "spend_total")]
+    # No other error anywhere: one-cent differences between its tables are notes.
+    assert [i for i in report.issues if i.severity == ERROR] == [total, share]
+    assert outcome(report, "text.amounts").status == "failed"
+
+
+def test_the_other_real_document_states_every_figure_right(db):
+    from tests.test_import_pdf import SHEHUI
+
+    disclosure = import_file(
+        data=(_shared("real") / SHEHUI).read_bytes(),
+        department_code="pt-shgzb",
+        department_name="中共上海市普陀区委社会工作部",
+        year=2024,
+        layout=None,
+    ).disclosure
+    report = run_checks(disclosure)
+    for rule in ("text.amounts", "text.shares"):
+        assert outcome(report, rule).status == "passed", outcome(report, rule).issues
+
+
+S1, S2, S3 = "一、收入支出决算总体情况说明", "二、收入决算情况说明", "三、支出决算情况说明"
+S5 = "五、一般公共预算财政拨款支出决算情况说明"
+S6, S7 = "六、一般公共预算财政拨款基本支出决算情况说明", "七、财政拨款“三公”经费支出决算情况说明"
+AMOUNTS, SHARES = "text.amounts", "text.shares"
+PLANTED = [
+    # a named item (项) of 表5
+    (
+        S5,
+        "支出决算为1511.89万元",
+        "支出决算为1511.98万元",
+        AMOUNTS,
+        ("05", "2010601", "spend_total"),
+    ),
+    # a 类 of 表5 in the structure paragraph
+    (
+        S5,
+        "住房保障支出（类）445.69万元",
+        "住房保障支出（类）454.69万元",
+        AMOUNTS,
+        ("05", "221", "spend_total"),
+    ),
+    # 人员经费 of 表6
+    (
+        S6,
+        "人员经费2152.26万元",
+        "人员经费2125.26万元",
+        AMOUNTS,
+        ("06", "personnel_total", "amount"),
+    ),
+    # the 三公 budget that 表7 prints
+    (S7, "年初预算为0.95万元", "年初预算为1.95万元", AMOUNTS, ("07", "amount", "budget_total")),
+    # a total of 表1
+    (
+        S1,
+        "收入支出总计2995.39万元",
+        "收入支出总计2959.39万元",
+        AMOUNTS,
+        ("01", "income_grand_total", "amount"),
+    ),
+    # a share, recomputed
+    (S3, "占20.51%", "占25.01%", SHARES, ("03", "total", "project")),
+    # a completion rate: the final over the budget the sentence states
+    (S5, "完成年初预算的98.20%", "完成年初预算的89.20%", SHARES, ("05", "total", "spend_total")),
+    # a figure in 元 where the section speaks 万元
+    (S2, "其他收入6.2万元", "其他收入6.2元", AMOUNTS, ("02", "total", "other")),
+]
+
+
+@pytest.mark.parametrize(("section", "printed", "planted", "rule", "cell"), PLANTED)
+def test_each_planted_mistake_is_caught_at_its_section_and_sentence(
+    caizhengju, section, printed, planted, rule, cell
+):
+    doctor(caizhengju, section, printed, planted)
+    report = run_checks(caizhengju)
+    assert len(narrative_findings(report)) == 3  # the document's own two, and this one
+    (found,) = [i for i in narrative_findings(report) if i.rule == rule and planted in i.message]
+    assert found.row == section
+    assert found.cells == [cell]
+    assert found.column.startswith("第 ")  # the sentence's place in its section
+    if planted.endswith("6.2元"):
+        assert "单位应为“万元”" in found.message
+
+
+def test_a_one_cent_slip_in_the_text_is_a_warning_not_an_error(caizhengju):
+    doctor(caizhengju, "二、收入决算情况说明", "本年收入合计2946.25万元", "本年收入合计2946.26万元")
+    report = run_checks(caizhengju)
+    (slip,) = narrative_findings(report, WARNING)
+    assert (slip.row, slip.actual, slip.expected) == (
+        "二、收入决算情况说明",
+        Decimal("2946.26"),
+        Decimal("2946.25"),
+    )
+    assert len(narrative_findings(report)) == 2  # the document's own two errors only
+
+
+def test_a_share_printed_cut_instead_of_rounded_is_not_an_error(caizhengju):
+    # 2,336.91 / 2,940.05 = 79.4854…%: rounded 79.49 (printed), cut 79.48.
+    doctor(caizhengju, "三、支出决算情况说明", "占79.49%", "占79.48%")
+    assert len(narrative_findings(run_checks(caizhengju))) == 2
+    doctor(caizhengju, "三、支出决算情况说明", "占79.48%", "占79.47%")
+    assert len(narrative_findings(run_checks(caizhengju))) == 3
+
+
+def test_check_disclosure_json_lists_the_text_rules_with_their_status(caizhengju, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    call_command("check_disclosure", department="pt-czj", year=2024, format="json")
+    data = json.loads(capsys.readouterr().out)
+    statuses = {r["rule"]: (r["status"], r["findings"]) for r in data["rules"]}
+    assert statuses["text.amounts"] == ("failed", 1)
+    assert statuses["text.shares"] == ("failed", 1)
+    assert statuses["narrative.amounts"][0] == "not_checked"
+    found = [f for f in data["findings"] if f["rule"].startswith("text.")]
+    assert [(f["table"], f["row"], f["severity"]) for f in found] == [
+        ("公开04", "四、财政拨款收入支出决算总体情况说明", "error"),
+        ("公开05", "五、一般公共预算财政拨款支出决算情况说明", "error"),
+    ]

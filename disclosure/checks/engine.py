@@ -62,6 +62,7 @@ RULE_MODULES = (
     "catalogue",
     "units",
     "narrative",
+    "text",
     "performance",
 )
 
