@@ -4,6 +4,7 @@ is information, a real gap is an error, and its 说明 are read like a reviewer 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -219,3 +220,67 @@ def test_check_disclosure_json_lists_the_text_rules_with_their_status(caizhengju
         ("公开04", "四、财政拨款收入支出决算总体情况说明", "error"),
         ("公开05", "五、一般公共预算财政拨款支出决算情况说明", "error"),
     ]
+
+
+# ------------------------------------------------------------------ wording
+def wording(report, rule):
+    return outcome(report, rule).issues
+
+
+def test_the_real_documents_wording_passes(caizhengju):
+    report = run_checks(caizhengju)
+    for rule in ("wording.years", "wording.placeholders", "wording.department"):
+        assert outcome(report, rule).status == "passed", wording(report, rule)
+    # 11 items of 说明五 and the 三公 total say 小于 or 基本持平 rightly, with reasons.
+    assert outcome(report, "wording.directions").status == "passed"
+
+
+@pytest.mark.parametrize(
+    ("section", "printed", "planted"),
+    [
+        (S1, "财政局2024年度收入支出总计", "财政局2023年度收入支出总计"),
+        ("十一、其他重要事项的情况说明", "截至2024年12月31日", "截至2023年12月31日"),
+        (S5, "与2023年度相比，一般公共预算", "与2022年度相比，一般公共预算"),
+    ],
+)
+def test_a_wrong_year_is_caught_at_its_section(caizhengju, section, printed, planted):
+    doctor(caizhengju, section, printed, planted)
+    (found,) = wording(run_checks(caizhengju), "wording.years")
+    assert (found.severity, found.row) == (ERROR, section)
+    year = re.search(r"\d{4}年", planted).group(0)
+    assert year in found.message and "本公开是 2024 年度" in found.message
+
+
+def test_a_placeholder_name_left_in_a_heading_is_caught_once(caizhengju):
+    caizhengju.narratives.filter(heading=PART3).update(heading=PART3.replace("财政局", "XX局"))
+    report = run_checks(caizhengju)
+    (mark,) = wording(report, "wording.placeholders")
+    assert "留有模板占位符“XX”" in mark.message and mark.column == "标题"
+    (name,) = wording(report, "wording.department")
+    assert "印的部门是“上海市普陀区XX局”，本公开的部门是“上海市普陀区财政局”" in name.message
+    # The year in the same heading is still right.
+    assert wording(report, "wording.years") == []
+
+
+def test_a_direction_word_that_the_figures_contradict_is_an_error(caizhengju):
+    doctor(
+        caizhengju,
+        S5,
+        "支出决算为1511.89万元。决算数小于预算数",
+        "支出决算为1511.89万元。决算数大于预算数",
+    )
+    (found,) = wording(run_checks(caizhengju), "wording.directions")
+    assert (found.severity, found.row) == (ERROR, S5)
+    assert "说“决算数大于预算数”，而所述决算数为 1511.89万元，预算数为 1560.05万元" in found.message
+
+
+def test_a_budget_difference_without_its_main_reason_is_a_warning(caizhengju):
+    doctor(
+        caizhengju,
+        S5,
+        "决算数小于预算数的主要原因：因产业政策扶持资金管理系统项目进度，调减相关经费。",
+        "决算数小于预算数。",
+    )
+    (found,) = wording(run_checks(caizhengju), "wording.directions")
+    assert (found.severity, found.row) == (WARNING, S5)
+    assert found.message.endswith("“决算数小于预算数。”没有说明主要原因。")

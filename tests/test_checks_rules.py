@@ -47,9 +47,14 @@ def second_year():
 
 # The yunnan-2021 layout's 说明 sections declare no table figures of their own (公开10 is
 # compared through narrative.amounts' phrases): the section rules cannot run there.
+# Its synthetic texts write "2021年", not "2021年度", and have no 第N部分 headings.
 SECTION_RULES_NOT_CHECKED = {
-    rule: ("not_checked", "本表式的说明各节没有声明所对照的表格数字。")
-    for rule in ("text.amounts", "text.shares")
+    **{
+        rule: ("not_checked", "本表式的说明各节没有声明所对照的表格数字。")
+        for rule in ("text.amounts", "text.shares", "wording.directions")
+    },
+    "wording.years": ("not_checked", "说明中没有“YYYY年度”或“截至YYYY年12月31日”字样。"),
+    "wording.department": ("not_checked", "说明中没有印部门名称的部分标题（“第N部分……”）。"),
 }
 
 
@@ -450,6 +455,16 @@ def test_narrative_placeholders_are_flagged(clean):
     NarrativeSection.objects.filter(disclosure=clean, position=2).update(body="本年度XX万元。")
     issue = found(run_checks(clean), "narrative.placeholders", "公开10", "二、其他需说明的情况")
     assert "留有模板占位符“XX”" in issue.message
+
+
+def test_wording_placeholders_are_flagged_in_a_heading(clean):
+    NarrativeSection.objects.filter(disclosure=clean, position=2).update(heading="二、某某说明")
+    issue = found(run_checks(clean), "wording.placeholders", "公开10", "二、某某说明")
+    assert issue.message == "二、某某说明的标题留有模板占位符“某某”：“二、某某说明”。"
+
+
+# The text.* and the other wording.* rules fail on the real national document with planted
+# mistakes: tests/test_checks_real_document.py.
 
 
 def test_narrative_identity_the_printed_department_is_the_departments_name(clean):

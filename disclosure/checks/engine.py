@@ -63,6 +63,7 @@ RULE_MODULES = (
     "units",
     "narrative",
     "text",
+    "wording",
     "performance",
 )
 

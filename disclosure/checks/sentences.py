@@ -83,6 +83,7 @@ class Reading:
     """A sentence of a section with the amounts it states."""
 
     text: str
+    paragraph: int = 0
     statements: list[Statement] = field(default_factory=list)
 
 
@@ -144,10 +145,10 @@ def _item_hits(text: str, table: TableData | None) -> list[tuple[int, int, Subje
 def read_section(body: str, section: SectionSpec, table: TableData | None) -> list[Reading]:
     """The section's sentences with each amount they state and its subject."""
     readings = []
-    for paragraph in paragraphs(body):
+    for p, paragraph in enumerate(paragraphs(body)):
         carried: Subject | None = None  # the row a numbered paragraph is about
         for text in sentences(paragraph):
-            reading = Reading(text)
+            reading = Reading(text, p)
             hits = _figure_hits(text, section) + (
                 _item_hits(text, table) if section.item_column else []
             )
