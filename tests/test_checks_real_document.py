@@ -284,3 +284,51 @@ def test_a_budget_difference_without_its_main_reason_is_a_warning(caizhengju):
     (found,) = wording(run_checks(caizhengju), "wording.directions")
     assert (found.severity, found.row) == (WARNING, S5)
     assert found.message.endswith("“决算数小于预算数。”没有说明主要原因。")
+
+
+# ------------------------------------------------------------------ year on year
+@pytest.fixture
+def last_year(db):
+    """The same document published as the department's 2023 disclosure: its figures equal
+    2024's until a test sets last year's own."""
+    return import_file(
+        data=(_shared("real") / CAIZHENGJU).read_bytes(),
+        department_code="pt-czj",
+        department_name="上海市普陀区财政局",
+        year=2023,
+        layout=None,
+        publish=True,
+    ).disclosure
+
+
+def test_stated_changes_are_compared_with_last_years_published_figures(last_year, caizhengju):
+    report = run_checks(caizhengju)
+    found = outcome(report, "text.changes").issues
+    # Last year's figures equal this year's: "减少56.95万元" and "减少63.14万元" are wrong.
+    assert [(i.row, i.severity) for i in found] == [(S1, ERROR), (S5, ERROR)]
+    assert "所述增减额“56.95万元”应为 0.00万元" in found[0].message
+    assert "上年度已公开的2023年度第1版为 2,995.39 万元" in found[0].message
+    assert found[0].cells == [("01", "income_grand_total", "amount")]
+
+
+def test_stated_changes_that_hold_pass_and_a_wrong_rate_fails(last_year, caizhengju):
+    put(last_year, "01", "income_grand_total", amount="3052.34")  # 2995.39 + 56.95
+    put(last_year, "05", "total", spend_total="3003.19")  # 2940.05 + 63.14
+    assert outcome(run_checks(caizhengju), "text.changes").status == "passed"
+    doctor(caizhengju, S1, "下降1.87%", "下降1.78%")
+    (found,) = outcome(run_checks(caizhengju), "text.changes").issues
+    assert "所述增减率“1.78%”应为 1.87%" in found.message
+
+
+def test_changes_are_not_checked_against_an_unpublished_last_year(caizhengju):
+    from disclosure.models import Disclosure
+
+    draft = import_file(
+        data=(_shared("real") / CAIZHENGJU).read_bytes(),
+        department_code="pt-czj",
+        year=2023,
+        layout=None,
+    ).disclosure
+    assert Disclosure.objects.get(pk=draft.pk).status == "draft"
+    result = outcome(run_checks(caizhengju), "text.changes")
+    assert (result.status, result.reason) == ("not_checked", "没有上一年度的决算公开，无法比较。")

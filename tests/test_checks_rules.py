@@ -51,7 +51,7 @@ def second_year():
 SECTION_RULES_NOT_CHECKED = {
     **{
         rule: ("not_checked", "本表式的说明各节没有声明所对照的表格数字。")
-        for rule in ("text.amounts", "text.shares", "wording.directions")
+        for rule in ("text.amounts", "text.shares", "text.changes", "wording.directions")
     },
     "wording.years": ("not_checked", "说明中没有“YYYY年度”或“截至YYYY年12月31日”字样。"),
     "wording.department": ("not_checked", "说明中没有印部门名称的部分标题（“第N部分……”）。"),

@@ -365,6 +365,7 @@ def test_the_seed_is_not_checked_where_it_lacks_the_tables(catalogues_2021, seed
         "between.years": "没有上一年度的决算公开，无法比较。",
         "text.amounts": "本表式的说明各节没有声明所对照的表格数字。",
         "text.shares": "本表式的说明各节没有声明所对照的表格数字。",
+        "text.changes": "本表式的说明各节没有声明所对照的表格数字。",
         "wording.directions": "本表式的说明各节没有声明所对照的表格数字。",
         "wording.department": "说明中没有印部门名称的部分标题（“第N部分……”）。",
     }

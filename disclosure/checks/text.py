@@ -49,10 +49,14 @@ def texts(ctx: Context) -> Iterator[Text]:
         yield Text(narrative, section, table)
 
 
-def bound_texts(ctx: Context) -> Iterator[tuple[Text, list[Reading]]]:
-    """The texts whose section compares figures with a table, read sentence by sentence."""
+def _require_figures(ctx: Context) -> None:
     if not any(s.figures or s.item_column for s in ctx.layout.sections):
         raise NotChecked(_("本表式的说明各节没有声明所对照的表格数字。"))
+
+
+def bound_texts(ctx: Context) -> Iterator[tuple[Text, list[Reading]]]:
+    """The texts whose section compares figures with a table, read sentence by sentence."""
+    _require_figures(ctx)
     for text in texts(ctx):
         section = text.section
         if section is None or not (section.figures or section.item_column):
@@ -299,3 +303,89 @@ def _named_total(ctx, text: Text, named: str) -> Decimal | None:
             if cell is not None:
                 return cell[0].in_yuan(cell[0].value(cell[1], cell[2]))
     return None
+
+
+# ------------------------------------------------------------------ year on year
+UP, DOWN = ("增加", "增长", "上升"), ("减少", "下降", "降低")
+
+
+@rule(
+    "text.changes",
+    gettext_lazy("说明中的同比增减额和增减率与上年已公开的决算相符"),
+    severity=ERROR,
+    reads=("text",),
+)
+def changes(ctx, out):
+    """Each change a section states ("与2023年度相比，收入支出总计减少56.95万元，下降
+    1.87%") equals this year's cell less last year's, from last year's current published
+    disclosure (named in the finding), in direction, amount (at the precision stated) and
+    rate (rounded or cut). Without a published last year it is "not checked"."""
+    _require_figures(ctx)
+    last = ctx.previous
+    if last is None:
+        raise NotChecked(_("没有上一年度的决算公开，无法比较。"))
+    version = _("上年度已公开的{year}年度第{version}版").format(
+        year=last.disclosure.year_id, version=last.disclosure.version
+    )
+    for text, readings in bound_texts(ctx):
+        for n, reading in enumerate(readings):
+            for statement in reading.statements:
+                if not statement.change:
+                    continue
+                cell = cell_of(ctx, text, statement)
+                then = last.tables.get(cell[0].number) if cell else None
+                if cell is None or then is None or not then.present:
+                    out.cannot(_("“{what}”在上年的表中没有对应的数。").format(what=statement.text))
+                    continue
+                out.checked()
+                now_value = cell[0].value(cell[1], cell[2])
+                then_value = then.value(cell[1], cell[2])
+                said = _change_said(ctx, text, reading, statement, now_value, then_value)
+                if said:
+                    out.flag(
+                        text.table,
+                        row_key=text.key,
+                        row_text=text.where,
+                        column=f"t{n}-{statement.start}",
+                        column_text=_("第 {n} 句").format(n=n + 1),
+                        cells=[(cell[0].number, cell[1], cell[2])],
+                        template=_(
+                            "{where}：“{sentence}”{said}；本年{figure}为 {now}，"
+                            "{version}为 {then}。"
+                        ),
+                        where=text.where,
+                        sentence=reading.text.strip(),
+                        said=said,
+                        figure=figure_name(cell[0], cell[1], cell[2]),
+                        now=money(now_value, cell[0].printed_unit),
+                        then=money(then_value, then.printed_unit),
+                        version=version,
+                    )
+
+
+def _change_said(ctx, text, reading, statement, now: Decimal, then: Decimal) -> str:
+    """What is wrong with a stated change ("" when it holds): its direction, its amount or
+    its rate (the percentage right after it)."""
+    table = cell_of(ctx, text, statement)[0]
+    between = reading.text[max(0, statement.start - 6) : statement.start]
+    up, down = any(w in between for w in UP), any(w in between for w in DOWN)
+    delta = now - then
+    if (up and delta < 0) or (down and delta > 0):
+        return _("所说的增减方向与数字相反")
+    stated = in_stated_unit(table, abs(delta), statement.unit, statement.places)
+    if stated != statement.value:
+        return _("所述增减额“{stated}”应为 {expected}").format(
+            stated=statement.text, expected=f"{stated}{statement.unit}"
+        )
+    following = reading.statements[reading.statements.index(statement) + 1 :]
+    end = following[0].start if following else len(reading.text)
+    rate = PERCENT.search(reading.text, statement.end, end)
+    if rate is None or not then:
+        return ""
+    number = rate.group(1)
+    places = len(number.split(".")[1]) if "." in number else 0
+    ratio = abs(delta) / abs(then) * 100
+    if Decimal(number) in _rounded_or_cut(ratio, places):
+        return ""
+    expected = round_half_up(ratio, Decimal(1).scaleb(-max(places, 2)))
+    return _("所述增减率“{stated}%”应为 {expected}%").format(stated=number, expected=expected)
