@@ -332,3 +332,17 @@ def test_changes_are_not_checked_against_an_unpublished_last_year(caizhengju):
     assert Disclosure.objects.get(pk=draft.pk).status == "draft"
     result = outcome(run_checks(caizhengju), "text.changes")
     assert (result.status, result.reason) == ("not_checked", "没有上一年度的决算公开，无法比较。")
+
+
+def test_a_figure_in_yuan_in_a_text_that_speaks_wan_yuan_is_reported(caizhengju):
+    report = run_checks(caizhengju)
+    assert outcome(report, "wording.units").status == "passed"  # 说明十, 十一 and 概况
+    doctor(
+        caizhengju,
+        "十一、其他重要事项的情况说明",
+        "机关运行经费支出184.65万元",
+        "机关运行经费支出184.65元",
+    )
+    (found,) = outcome(run_checks(caizhengju), "wording.units").issues
+    assert (found.severity, found.row) == (WARNING, "十一、其他重要事项的情况说明")
+    assert "“机关运行经费支出184.65元”中的“184.65元”单位可能有误" in found.message

@@ -274,3 +274,61 @@ def _judge(out, text: Text, sentence: str, said: str, word: str, budget, final) 
 
 def _yuan(statement: Statement) -> Decimal:
     return statement.value * 10000 if statement.unit == "万元" else statement.value
+
+
+AMOUNT_IN_TEXT = re.compile(r"(?<![\d.,])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元)")
+# In a text that speaks 万元, an amount in 元 under this looks like 万元 with the wrong unit
+# (the seed's "公车维护费支出1.93元"); in a text that speaks 元, one in 万元 over the other
+# bound looks like 元.
+SMALL_YUAN = Decimal(10_000)
+LARGE_WAN = Decimal(10_000)
+UNITS_ELSEWHERE = gettext_lazy("说明的金额都已逐项与表对照（含单位），没有其他需要检查单位的说明。")
+
+
+@rule(
+    "wording.units",
+    gettext_lazy("说明中的金额单位前后一致（元、万元不混淆）"),
+    severity=WARNING,
+    reads=("text",),
+)
+def units(ctx, out):
+    """In a text whose amounts are mostly in 万元, an amount in 元 under 10,000 is
+    reported (its unit is likely 万元), and the reverse: in a text mostly in 元, an amount
+    in 万元 of 10,000 or more. Texts compared with the tables amount by amount (text.amounts,
+    narrative.amounts) are left to those rules, which name the unit in their finding."""
+    out.cannot(str(UNITS_ELSEWHERE))
+    for text in texts(ctx):
+        section = text.section
+        if section is not None and (section.figures or section.item_column):
+            continue
+        if text_table(ctx, text.narrative.table_number) is not None:
+            continue
+        table = home(ctx, text)
+        found = [
+            (m, Decimal(m.group(1).replace(",", "")))
+            for m in AMOUNT_IN_TEXT.finditer(text.narrative.body)
+        ]
+        wan = sum(1 for m, _v in found if m.group(2) == "万元")
+        if table is None or len(found) < 2:
+            continue
+        out.checked()
+        speaks = "万元" if wan * 2 > len(found) else "元"
+        for m, value in found:
+            odd = (speaks == "万元" and m.group(2) == "元" and value < SMALL_YUAN) or (
+                speaks == "元" and m.group(2) == "万元" and value >= LARGE_WAN
+            )
+            if odd:
+                out.flag(
+                    table,
+                    row_key=text.key,
+                    row_text=text.where,
+                    column=f"unit-{m.start()}",
+                    column_text=_("正文"),
+                    template=_(
+                        "{where}的金额都以{speaks}表述，“{clause}”中的“{printed}”单位可能有误。"
+                    ),
+                    where=text.where,
+                    speaks=speaks,
+                    clause=_clause(text.narrative.body, m.start(), m.end()).strip(),
+                    printed=m.group(0),
+                )
