@@ -346,3 +346,32 @@ def test_a_figure_in_yuan_in_a_text_that_speaks_wan_yuan_is_reported(caizhengju)
     (found,) = outcome(run_checks(caizhengju), "wording.units").issues
     assert (found.severity, found.row) == (WARNING, "十一、其他重要事项的情况说明")
     assert "“机关运行经费支出184.65元”中的“184.65元”单位可能有误" in found.message
+
+
+S8 = "八、政府性基金预算财政拨款收入支出决算情况说明"
+
+
+def test_a_section_of_an_empty_table_says_there_was_nothing(caizhengju):
+    assert outcome(run_checks(caizhengju), "wording.empty_tables").status == "passed"
+    doctor(
+        caizhengju,
+        S8,
+        "上海市普陀区财政局2024年度无政府性基金预算财政拨款收入和支出。",
+        "上海市普陀区财政局2024年度政府性基金预算财政拨款收入和支出情况如表8。",
+    )
+    (found,) = outcome(run_checks(caizhengju), "wording.empty_tables").issues
+    assert (found.table_label, found.row) == ("公开08", S8)
+    assert found.message == f"公开08公开为空表，{S8}却没有说明本年度无此项收支。"
+
+
+def test_a_section_speaking_of_an_omitted_table_is_reported(caizhengju):
+    from disclosure.models import DisclosureTable, TableRow
+
+    DisclosureTable.objects.filter(disclosure=caizhengju, number="09").update(
+        state="not_provided", statement=""
+    )
+    TableRow.objects.filter(table__disclosure=caizhengju, table__number="09").delete()
+    found = outcome(run_checks(caizhengju), "wording.empty_tables").issues
+    assert [i.message for i in found] == [
+        "九、国有资本经营预算财政拨款收入支出决算情况说明说明的是公开09，而本公开没有提供公开09。"
+    ]

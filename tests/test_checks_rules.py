@@ -55,6 +55,7 @@ SECTION_RULES_NOT_CHECKED = {
     },
     "wording.years": ("not_checked", "说明中没有“YYYY年度”或“截至YYYY年12月31日”字样。"),
     "wording.department": ("not_checked", "说明中没有印部门名称的部分标题（“第N部分……”）。"),
+    "wording.empty_tables": ("not_checked", "没有说明金额表的说明节。"),
     "wording.units": (
         "not_checked",
         "说明的金额都已逐项与表对照（含单位），没有其他需要检查单位的说明。",

@@ -332,3 +332,41 @@ def units(ctx, out):
                     clause=_clause(text.narrative.body, m.start(), m.end()).strip(),
                     printed=m.group(0),
                 )
+
+
+NOTHING_SAID = re.compile(r"无|没有|不涉及|未发生|未产生")
+NO_AMOUNT_TABLE = gettext_lazy("没有说明金额表的说明节。")
+
+
+@rule(
+    "wording.empty_tables",
+    gettext_lazy("说明与所说明的表是否有数据、是否公开相符"),
+    severity=WARNING,
+    reads=("text",),
+)
+def empty_tables(ctx, out):
+    """A section bound to a table published empty says that there was nothing ("本年度无
+    政府性基金预算财政拨款收入和支出"); a section does not speak of a table the document
+    omits (not provided)."""
+    out.cannot(str(NO_AMOUNT_TABLE))
+    for text in texts(ctx):
+        table = text.table
+        if table is None or not table.spec.is_amount_table or not text.narrative.body.strip():
+            continue
+        out.checked()
+        if table.state == "not_provided":
+            said = _("{where}说明的是{name}，而本公开没有提供{name}。")
+        elif table.state == "empty" and not NOTHING_SAID.search(text.narrative.body):
+            said = _("{name}公开为空表，{where}却没有说明本年度无此项收支。")
+        else:
+            continue
+        out.flag(
+            home(ctx, text) if table.state == "not_provided" else table,
+            row_key=text.key,
+            row_text=text.where,
+            column="state",
+            column_text=_("正文"),
+            template=said,
+            where=text.where,
+            name=table.label,
+        )
