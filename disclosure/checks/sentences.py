@@ -87,7 +87,7 @@ class Reading:
     statements: list[Statement] = field(default_factory=list)
 
 
-def _clause_start(text: str, pos: int) -> int:
+def clause_start(text: str, pos: int) -> int:
     starts = [m.end() for m in CLAUSE_BREAK.finditer(text, 0, pos)]
     return starts[-1] if starts else 0
 
@@ -154,7 +154,7 @@ def read_section(body: str, section: SectionSpec, table: TableData | None) -> li
             )
             previous: Subject | None = None
             for m in AMOUNT.finditer(text):
-                clause = _clause_start(text, m.start())
+                clause = clause_start(text, m.start())
                 own = [h for h in hits if clause <= h[0] - h[1] and h[0] <= m.start()]
                 if own:
                     end, _length, subject = max(own, key=lambda h: (h[0], h[1]))

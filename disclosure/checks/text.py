@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy
 from disclosure.checks.engine import ERROR, WARNING, NotChecked, money, rule
 from disclosure.checks.loader import Context, TableData
 from disclosure.checks.narrative import in_stated_unit
-from disclosure.checks.sentences import PERCENT, Reading, Statement, Subject, read_section
+from disclosure.checks.sentences import (
+    PERCENT,
+    Reading,
+    Statement,
+    Subject,
+    clause_start,
+    read_section,
+)
 from disclosure.layouts.sections import SectionSpec, section_for, section_heading
 from disclosure.money import round_half_up
 
@@ -177,7 +184,7 @@ def percents(reading: Reading) -> Iterator[Percent]:
     x%") a sentence states; changes (增长/下降 x%) are not among them."""
     text = reading.text
     for m in PERCENT.finditer(text):
-        before = text[max(0, m.start() - 20) : m.start()]
+        before = text[clause_start(text, m.start()) : m.start()]
         number = m.group(1)
         places = len(number.split(".")[1]) if "." in number else 0
         share = before.rfind("占")
