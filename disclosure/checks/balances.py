@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 
 from disclosure.checks.between import _as_unit, _compare, _first_col, _line_text
 from disclosure.checks.engine import (
-    ERROR,
     WARNING,
     NotChecked,
     in_common_unit,
@@ -111,17 +110,23 @@ def non_fiscal(ctx, out):
 # ------------------------------------------------------------------ across years
 @rule(
     "between.years",
-    gettext_lazy("本年年初结转和结余 = 上年年末结转和结余"),
-    severity=ERROR,
+    gettext_lazy("本年年初结转和结余 = 上年已公开的年末结转和结余"),
+    severity=WARNING,
     reads=("role:fiscal_summary",),
 )
 def years(ctx, out):
     """This year's 年初结转和结余 equals last year's 年末结转和结余: in 财政拨款收入支出决算总表
     (total and each kind of appropriation), in the general public budget table's 合计 row
-    (each carry-over column) and in 收入支出决算总表."""
+    (each carry-over column) and in 收入支出决算总表. Last year means its current published
+    version, named in the finding; a difference is a warning the preparer explains, since
+    a published figure cannot be corrected in this year's file."""
     last = ctx.previous
     if last is None:
         raise NotChecked(_("没有上一年度的决算公开，无法比较。"))
+    version = _("上年度已公开的{year}年度第{version}版").format(
+        year=last.disclosure.year_id, version=last.disclosure.version
+    )
+    explain = _("已公开的数字不能在本年文件中更正，请说明原因。")
     now_fiscal, then_fiscal = ctx.role("fiscal_summary"), last.role("fiscal_summary")
     if then_fiscal is not None and then_fiscal.present:
         col = _first_col(now_fiscal, OPENING_TOTAL)
@@ -138,10 +143,12 @@ def years(ctx, out):
                 there_row=CLOSING_TOTAL,
                 there_column=fund_col,
                 template=_(
-                    "“{row}”为 {actual}，上年度{there}的年末结转和结余（{col}）为 {expected}，"
-                    "相差 {difference}。"
+                    "“{row}”为 {actual}，{last}{there}的年末结转和结余（{col}）为 {expected}，"
+                    "相差 {difference}。{explain}"
                 ),
                 col=then_fiscal.spec.column(fund_col).label,
+                last=version,
+                explain=explain,
             )
     now_general, then_general = ctx.role("general"), last.role("general")
     if (
@@ -163,10 +170,12 @@ def years(ctx, out):
                 there_row="total",
                 there_column=then_flow.closing,
                 template=_(
-                    "合计行的“{column}”为 {actual}，上年度{there}的“{then}”为 {expected}，"
-                    "相差 {difference}。"
+                    "合计行的“{column}”为 {actual}，{last}{there}的“{then}”为 {expected}，"
+                    "相差 {difference}。{explain}"
                 ),
                 then=then_general.spec.column(then_flow.closing).header,
+                last=version,
+                explain=explain,
             )
     now_summary, then_summary = ctx.role("summary"), last.role("summary")
     if now_summary and now_summary.present and then_summary and then_summary.present:
@@ -179,7 +188,9 @@ def years(ctx, out):
             there_row=CLOSING,
             there_column=_first_col(then_summary, CLOSING),
             template=_(
-                "“{row}”为 {actual}，上年度{there}的年末结转和结余为 {expected}，"
-                "相差 {difference}。"
+                "“{row}”为 {actual}，{last}{there}的年末结转和结余为 {expected}，"
+                "相差 {difference}。{explain}"
             ),
+            last=version,
+            explain=explain,
         )

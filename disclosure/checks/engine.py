@@ -34,6 +34,27 @@ SEVERITIES = (ERROR, WARNING, INFO)
 PASSED, FAILED, NOT_CHECKED = "passed", "failed", "not_checked"
 # DOMAIN §4: a table kept in 万元 may differ by rounding, at most 0.01 万元: information.
 WAN_ROUNDING = Decimal("0.01")
+# DOMAIN §7: each figure printed in 万元 is rounded to 0.01, so it may be off by half of
+# that; a total of n printed parts may differ from their sum by (n + 1) × 0.005 万元.
+HALF_CENT_WAN = Decimal("0.005")
+
+
+def rounding_allowance(unit: str, parts: int | None) -> Decimal:
+    """How far a printed total may be from the sum of `parts` printed figures in `unit`:
+    nothing in 元 (to the cent, exact); (n + 1) × 0.005 in 万元, and 0.01 for a comparison
+    of two figures (n unknown)."""
+    if unit != "万元":
+        return Decimal(0)
+    if parts is None:
+        return WAN_ROUNDING
+    return max(WAN_ROUNDING, (parts + 1) * HALF_CENT_WAN)
+
+
+def printed_count(rows: Iterable, column: str) -> int:
+    """How many of these rows print a figure in the column (a blank is exact, not rounded)."""
+    return sum(1 for r in rows if r is not None and r.cells.get(column, (None, ""))[0] is not None)
+
+
 # The rule modules, in report order.
 RULE_MODULES = (
     "structure",
@@ -42,6 +63,8 @@ RULE_MODULES = (
     "catalogue",
     "units",
     "narrative",
+    "text",
+    "wording",
     "performance",
 )
 
@@ -227,17 +250,19 @@ class Reporter:
         cells: Iterable[tuple[str, str, str]] = (),
         severity: str | None = None,
         merge: bool = True,
+        rounded_parts: int | None = None,
         **params,
     ) -> bool:
-        """Report unless `actual` equals `expected` (within the rule's tolerance; within
-        0.01 in a 万元 comparison it is a rounding note). Amounts are in `unit`
-        (the table's printed unit by default). Returns whether they agree."""
+        """Report unless `actual` equals `expected` (within the rule's tolerance). In a 万元
+        comparison a difference within the rounding allowance is a note: 0.01, or
+        (n + 1) × 0.005 when `expected` sums `rounded_parts` printed figures. Amounts are in
+        `unit` (the table's printed unit by default). Returns whether they agree."""
         self.evaluated += 1
         unit = table.printed_unit if unit is None else unit
         difference = actual - expected
         if abs(difference) <= self.rule.tolerance:
             return True
-        if unit == "万元" and abs(difference) <= WAN_ROUNDING:
+        if unit == "万元" and abs(difference) <= rounding_allowance(unit, rounded_parts):
             severity = INFO
             template = _("{base}（相差 {difference}，在万元取整误差之内。）").format(
                 base=template.rstrip("。"), difference="{difference}"

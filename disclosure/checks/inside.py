@@ -14,7 +14,15 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from disclosure.checks.engine import ERROR, WARNING, all_dashes, line_of, rule, total
+from disclosure.checks.engine import (
+    ERROR,
+    WARNING,
+    all_dashes,
+    line_of,
+    printed_count,
+    rule,
+    total,
+)
 from disclosure.checks.loader import RowData, TableData
 from disclosure.checks.meanings import (
     CLOSING_TOTAL,
@@ -118,6 +126,7 @@ def hierarchy(ctx, out):
                     column=col,
                     expected=total(c.value(col.key) for c in children),
                     actual=parent.value(col.key),
+                    rounded_parts=printed_count(children, col.key),
                     template=template,
                     what=what(table, parent),
                 )
@@ -131,6 +140,7 @@ def hierarchy(ctx, out):
                     column=col,
                     expected=total(c.value(col.key) for c in classes),
                     actual=grand.value(col.key),
+                    rounded_parts=printed_count(classes, col.key),
                     template=_(
                         "合计行的“{column}”为 {actual}，各类之和为 {expected}，相差 {difference}。"
                     ),
@@ -167,6 +177,9 @@ def columns(ctx, out):
                         column=col,
                         expected=total(row.value(k) for k in col.sum_of),
                         actual=row.value(col.key),
+                        rounded_parts=sum(
+                            1 for k in col.sum_of if row.cells.get(k, (None, ""))[0] is not None
+                        ),
                         template=_(
                             "“{what}”的“{column}”为 {actual}，而{parts}之和为 {expected}，"
                             "相差 {difference}。"
@@ -260,6 +273,7 @@ def lines(ctx, out):
                         column=col,
                         expected=total(p.value(col.key) for p in parts if p is not None),
                         actual=row.value(col.key) if row else total(()),
+                        rounded_parts=printed_count(parts, col.key),
                         template=_(
                             "“{row}”的“{column}”为 {actual}，而{parts}之和为 {expected}，"
                             "相差 {difference}。"
@@ -296,6 +310,7 @@ def class_lines(ctx, out):
                     column=col,
                     expected=total(r.value(col.key) for r in rows if r is not None),
                     actual=spend.value(col.key) if spend else total(()),
+                    rounded_parts=printed_count(rows, col.key),
                     template=_(
                         "“{row}”的“{column}”为 {actual}，而各类支出之和为 {expected}，"
                         "相差 {difference}。"

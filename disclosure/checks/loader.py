@@ -217,12 +217,14 @@ def load_catalogues(year: int) -> dict[str, CatalogueData]:
 
 
 def previous_disclosure(disclosure: Disclosure) -> Disclosure | None:
-    """Last year's disclosure of the same department: its current published version, or
-    else its newest version."""
-    earlier = Disclosure.objects.filter(
-        department_id=disclosure.department_id, year_id=disclosure.year_id - 1
+    """Last year's disclosure of the same department as the public reads it: its current
+    published version. A draft, a submitted or an approved version is not compared with:
+    "上年度" means what was published."""
+    return (
+        Disclosure.objects.current()
+        .filter(department_id=disclosure.department_id, year_id=disclosure.year_id - 1)
+        .first()
     )
-    return earlier.current().first() or earlier.order_by("-version").first()
 
 
 def load_context(

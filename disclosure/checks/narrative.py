@@ -19,6 +19,7 @@ from disclosure.checks.meanings import (
     Term,
     figures,
 )
+from disclosure.layouts.sections import section_for
 from disclosure.money import TEN_THOUSAND, round_half_up
 
 SEGMENT = re.compile(r"[。；;！？!?\n]")
@@ -117,8 +118,8 @@ def amounts(ctx, out):
     those figures. Amounts of a change (同比减少 …) and percentages are not compared."""
     for section in ctx.narratives:
         home = text_table(ctx, section.table_number)
-        if home is None:
-            continue
+        if home is None or _declares_figures(ctx, section):
+            continue  # a section that declares its figures: text.amounts
         for clause, term, context, stated, unit, places in stated_amounts(section.body):
             refs = (getattr(term, context) if context else ()) or term.default
             cells = [c for c in (_cell(ctx, ref) for ref in refs) if c is not None]
@@ -155,6 +156,11 @@ def amounts(ctx, out):
                 figure=_figure_label(table, row, column),
                 hint=hint,
             )
+
+
+def _declares_figures(ctx: Context, section) -> bool:
+    declared = section_for(ctx.layout, section.heading, section.subheading)
+    return declared is not None and bool(declared.figures or declared.item_column)
 
 
 def _figure_label(table: TableData, row: str, column: str) -> str:

@@ -28,7 +28,8 @@ from disclosure.content import (
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.locking import first_version_race
 from disclosure.importing.reader import read_document
-from disclosure.layouts import DEFAULT_LAYOUT
+from disclosure.layouts import DEFAULT_LAYOUT, get_layout
+from disclosure.layouts.sections import other_headings
 from disclosure.models import Amount, Department, Disclosure, FiscalYear
 from disclosure.permissions import can
 
@@ -63,8 +64,15 @@ class ImportResult:
             )
         if self.content.ignored_sheets:
             parts.append("未读取的工作表（无表无金额）：" + "、".join(self.content.ignored_sheets))
+        if self.other_sections:
+            parts.append("未识别的说明标题（按“其他”保存）：" + "、".join(self.other_sections))
         parts += self.content.findings
         return "；".join(parts) + "。"
+
+    @property
+    def other_sections(self) -> list[str]:
+        """The headings of texts no declared 说明 section names: kept, stored as "other"."""
+        return other_headings(get_layout(self.content.layout), self.content.narratives)
 
 
 def import_refusal(actor, disclosure: Disclosure) -> str | None:

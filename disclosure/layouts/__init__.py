@@ -245,6 +245,8 @@ class Layout:
     region: str = ""
     mark: str = "公开{number}表"
     figures: dict[str, Figure] = field(default_factory=dict, compare=False, repr=False)
+    # The 说明 sections, each bound to its table (layouts/sections.py).
+    sections: list = field(default_factory=list, compare=False, repr=False)
     _index: dict[str, TableSpec] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -456,6 +458,9 @@ def parse_layout(data: dict) -> Layout:
         figure = Figure(key=key, **f)
         _validate_figure(layout, figure)
         layout.figures[key] = figure
+    from disclosure.layouts.sections import parse_sections
+
+    layout.sections.extend(parse_sections(data, layout._index))
     return layout
 
 
