@@ -97,20 +97,9 @@ def unit_label(unit: str) -> str:
 @register.filter
 def action_label(action: str) -> str:
     """An audit row's action in words."""
-    from django.utils.translation import gettext
+    from disclosure.audit import action_label as label
 
-    labels = {
-        "import": gettext("导入"),
-        "submit": gettext("报送"),
-        "return": gettext("退回"),
-        "approve": gettext("批复"),
-        "publish": gettext("公开"),
-        "correct": gettext("发起更正"),
-        "edit_narrative": gettext("修改说明"),
-        "explain_finding": gettext("说明检查发现"),
-        "pdf_rebuild": gettext("重新生成 PDF"),
-    }
-    return labels.get(action, action)
+    return label(action)
 
 
 @register.filter
