@@ -129,18 +129,18 @@ def workbook_import_preview(
             layout=layout,
         )
         preview = _describe(result)
-        if data.lstrip()[:4] == PDF_MAGIC:
-            _show_pages(preview, result, data)
         transaction.set_rollback(True)
+    if data.lstrip()[:4] == PDF_MAGIC:  # drawn after the rollback: no transaction held
+        _show_pages(preview, result.content, data)
     return preview
 
 
-def _show_pages(preview: WorkbookPreview, result, data: bytes) -> None:
+def _show_pages(preview: WorkbookPreview, content, data: bytes) -> None:
     """Lay each table's page regions beside the grid read from them: the preparer compares
     the printed page with what was read before anything is stored."""
     from disclosure.importing.pdf import render_regions
 
-    parsed = result.content.tables
+    parsed = content.tables
     wanted = [
         (t.number, page, box)
         for t in preview.tables
