@@ -168,3 +168,18 @@ def test_nobody_without_the_import_screen_gets_the_page_images(
     client.force_login(staff(other_preparer))
     response = client.post(CONFIRM, {"token": token})
     assert response.status_code == 302 and response["Location"] == WORKBOOK
+
+
+def test_the_drawing_is_bounded_in_pixels_and_count(caizhengju, monkeypatch):
+    from disclosure.importing import pdf
+
+    monkeypatch.setattr(pdf, "REGION_MAX_PIXELS", (300, 200))
+    monkeypatch.setattr(pdf, "REGION_MAX_IMAGES", 3)
+    whole = (0.0, 0.0, 2000.0, 2000.0)  # beyond the page: cut to the page itself
+    images = pdf.render_regions(caizhengju, [(16, whole), (99, whole), (8, whole), (9, whole)])
+    assert images[1] is None and images[3] is None  # no page 99; past the cap of 3
+    for image in (images[0], images[2]):
+        drawn = Image.open(io.BytesIO(image.png))
+        assert drawn.size == (image.width, image.height)
+        assert image.width <= 300 and image.height <= 200 and max(drawn.size) >= 199
+    assert images[0].box[2] < 2000 and images[0].box[3] < 2000
