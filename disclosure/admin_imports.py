@@ -324,7 +324,8 @@ class WorkbookForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year - 1
         self.fields["layout"].initial = DEFAULT_LAYOUT
         self.fields["file"].help_text = _(
-            "按公开表式排版的整份决算：XLSX 工作簿、CSV 或从公开文件复制出的制表符分隔文本。"
+            "按公开表式排版的整份决算：XLSX 工作簿、CSV、从公开文件复制出的制表符分隔文本，"
+            "或部门导出的文字版 PDF（预览时每张表旁附上原件的页面区域）。"
             "按内容识别格式（不看扩展名），不超过 %(mb)s MB；含宏的工作簿不被接受。"
         ) % {"mb": settings.PORTAL_MAX_UPLOAD_BYTES // 2**20}
 

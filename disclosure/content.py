@@ -37,7 +37,7 @@ from disclosure.money import CENT
 from disclosure.summaries import summaries_refresh
 
 # Kept out of as_data and the digest: where things were, and what reading noticed.
-NOT_CONTENT = frozenset({"location", "sources", "proof", "findings", "ignored_sheets"})
+NOT_CONTENT = frozenset({"location", "sources", "regions", "proof", "findings", "ignored_sheets"})
 
 Cell = tuple[Decimal | None, str]  # (value, mark): (None, "—") is a printed dash
 
@@ -69,6 +69,11 @@ class ParsedTable:
     printed_title: str = ""
     rows: list[ParsedRow] = field(default_factory=list)
     location: Location = field(default=Location(), compare=False)
+    # A PDF's page → the box (x0, top, x1, bottom, in points) its rows were read from;
+    # provenance, not content: left out of the digest.
+    regions: dict[int, tuple[float, float, float, float]] = field(
+        default_factory=dict, compare=False
+    )
 
     @property
     def has_amounts(self) -> bool:

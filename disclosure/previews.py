@@ -8,10 +8,13 @@ findings — so the page that shows it never touches the rolled-back rows.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from disclosure.importing.sources import PDF_MAGIC
 from disclosure.layouts import DEFAULT_LAYOUT
 from disclosure.models import Department, Disclosure
 from disclosure.models.statements import TableState
@@ -29,6 +32,7 @@ class TotalLine:
 
 @dataclass
 class TablePreview:
+    number: str  # 02
     label: str  # 公开02
     title: str
     state: str
@@ -40,6 +44,33 @@ class TablePreview:
     statement: str = ""
     errors: int = 0
     warnings: int = 0
+    # A PDF's tables only: the page regions the table was read from, and what was read.
+    pages: list[PageImage] = field(default_factory=list)
+    grid: ReadGrid | None = None
+
+
+@dataclass
+class PageImage:
+    """A region of an uploaded PDF's page, drawn for the preview (never stored)."""
+
+    page: int
+    box: tuple[float, float, float, float]  # the crop in points: x0, top, x1, bottom
+    width: int
+    height: int
+    png: bytes
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+@dataclass
+class ReadGrid:
+    """An amount table as read, to lay beside its page regions: header, then each row's
+    code and name and its amounts as printed."""
+
+    header: list[str]
+    rows: list[list[str]]
 
 
 @dataclass
@@ -99,7 +130,30 @@ def workbook_import_preview(
         )
         preview = _describe(result)
         transaction.set_rollback(True)
+    if data.lstrip()[:4] == PDF_MAGIC:  # drawn after the rollback: no transaction held
+        _show_pages(preview, result.content, data)
     return preview
+
+
+def _show_pages(preview: WorkbookPreview, content, data: bytes) -> None:
+    """Lay each table's page regions beside the grid read from them: the preparer compares
+    the printed page with what was read before anything is stored."""
+    from disclosure.importing.pdf import render_regions
+
+    parsed = content.tables
+    wanted = [
+        (t.number, page, box)
+        for t in preview.tables
+        if t.number in parsed
+        for page, box in parsed[t.number].regions.items()
+    ]
+    images = render_regions(data, [(page, box) for _n, page, box in wanted])
+    by_number = {t.number: t for t in preview.tables}
+    for (number, _page, _box), image in zip(wanted, images, strict=True):
+        if image is not None:
+            by_number[number].pages.append(
+                PageImage(image.page, image.box, image.width, image.height, image.png)
+            )
 
 
 def _describe(result) -> WorkbookPreview:
@@ -134,6 +188,7 @@ def _describe(result) -> WorkbookPreview:
         spec = view.spec
         own = by_table.get(spec.number, [])
         preview = TablePreview(
+            number=spec.number,
             label=spec.label,
             title=spec.title,
             state=view.state,
@@ -148,6 +203,7 @@ def _describe(result) -> WorkbookPreview:
         if spec.is_amount_table:
             preview.rows = len(view.record.rows.all()) if view.record is not None else 0
             preview.totals = _totals(view)
+            preview.grid = _grid(view)
         elif spec.kind == "narrative":
             preview.rows, preview.what = len(view.narratives), "段说明"
         elif spec.kind == "performance_overall":
@@ -196,3 +252,21 @@ def _totals(view) -> list[TotalLine]:
         ]
         lines.append(TotalLine(label=record.name or "合计", cells=cells))
     return lines
+
+
+def _grid(view) -> ReadGrid:
+    """Every printed row of an amount table with its amounts where they were printed; a
+    two-panel table (收入 | 支出) gives each panel its own columns."""
+    columns = flat_columns(view.spec)
+    place = {(side, col.key): i for i, (side, col, _h) in enumerate(columns)}
+    rows = []
+    for record in flat_rows(view):
+        if record.stored is None and not record.has_data:
+            continue
+        cells = [""] * len(columns)
+        for c in record.cells:
+            index = place.get((None, c.column), place.get((record.side, c.column)))
+            if index is not None:
+                cells[index] = c.text
+        rows.append([record.code, record.name or "合计", *cells])
+    return ReadGrid(header=[_("编码"), _("名称"), *(h for _s, _c, h in columns)], rows=rows)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from disclosure.content import DisclosureContent, ParsedRow, ParsedTable
 from disclosure.importing.errors import ImportRejected, Location, Problem
 from disclosure.importing.headers import header_rows, match_columns
+from disclosure.importing.pdf import page_regions
 from disclosure.importing.rows import (
     RowReaders,
 )
@@ -207,7 +208,10 @@ class LayoutParser(RowReaders):
                     result.overall = performance.read_overall(self, region)
                 else:
                     result.projects.append(performance.read_project(self, region))
-            result.tables.setdefault(table.number, table)
+            table.regions = page_regions(region.rows)
+            kept = result.tables.setdefault(table.number, table)
+            if kept is not table:  # a repeated table (绩效评价) shows every occurrence
+                kept.regions = page_regions(region.rows, kept.regions)
         for spec in self.layout.tables:
             if spec.number not in result.tables:
                 result.tables[spec.number] = ParsedTable(spec.number, state="not_provided")

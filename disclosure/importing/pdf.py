@@ -226,3 +226,79 @@ def _sections(rows: list[Row]) -> list[ParsedNarrative]:
         last_line = text
     flush()
     return sections
+
+
+# ---------------------------------------------------------------- page regions
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom, in points
+REGION_MARGIN = 6.0  # points around a table's grid, so its ruling shows whole
+REGION_RESOLUTION = 110  # dpi at most: the printed 9–10.5 pt text stays legible
+REGION_MAX_PIXELS = (1400, 1800)  # width, height: a whole A4 page at 110 dpi fits
+REGION_MAX_IMAGES = 40
+
+
+def page_regions(rows: list[Row], regions: dict[int, Box] | None = None) -> dict[int, Box]:
+    """Each page → the box around the cells of `rows` printed on it (the rows a table was
+    read from; rows without boxes are text lines and a workbook's rows have none)."""
+    regions = dict(regions or {})
+    for row in rows:
+        for box in row.boxes or ():
+            if row.page is None or box is None:
+                continue
+            old = regions.get(row.page)
+            regions[row.page] = (
+                box
+                if old is None
+                else (
+                    min(old[0], box[0]),
+                    min(old[1], box[1]),
+                    max(old[2], box[2]),
+                    max(old[3], box[3]),
+                )
+            )
+    return dict(sorted(regions.items()))
+
+
+@dataclass(frozen=True)
+class RegionImage:
+    page: int
+    box: Box  # the crop, in points
+    png: bytes
+    width: int
+    height: int
+
+
+def render_regions(data: bytes, wanted: list[tuple[int, Box]]) -> list[RegionImage | None]:
+    """The page regions (page, box) of the PDF `data` as PNG images, in the order asked.
+
+    Bounded as reading is: the same guard on the bytes, the same time budget, at most
+    REGION_MAX_IMAGES images, each scaled down to fit REGION_MAX_PIXELS. One entry per
+    region asked: None past the cap, for a page not in the file or a box outside its page."""
+    import pdfplumber
+
+    pdf_guard(data)
+    budget = PdfBudget()
+    images: list[RegionImage | None] = [None] * len(wanted)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for at, (number, (x0, top, x1, bottom)) in enumerate(wanted[:REGION_MAX_IMAGES]):
+            if not 1 <= number <= len(pdf.pages):
+                continue
+            page = pdf.pages[number - 1]
+            box = (
+                max(x0 - REGION_MARGIN, 0),
+                max(top - REGION_MARGIN, 0),
+                min(x1 + REGION_MARGIN, float(page.width)),
+                min(bottom + REGION_MARGIN, float(page.height)),
+            )
+            if box[2] <= box[0] or box[3] <= box[1]:
+                continue
+            scale = min(
+                REGION_RESOLUTION / 72,
+                REGION_MAX_PIXELS[0] / (box[2] - box[0]),
+                REGION_MAX_PIXELS[1] / (box[3] - box[1]),
+            )
+            image = page.crop(box).to_image(resolution=max(int(scale * 72), 1)).original
+            out = io.BytesIO()
+            image.save(out, format="PNG", optimize=True)
+            images[at] = RegionImage(number, box, out.getvalue(), *image.size)
+            budget.spend()
+    return images
