@@ -14,7 +14,8 @@ SQLite database, interleaved so that background load slows both alike:
   row, and the reconciliation checks stored (what an upload does);
 - of which parsing (`parse_file`: read + find + parse, nothing written);
 - where an import's time goes: each stage timed inside `workbook_import` (reading the
-  file, finding and parsing the tables, the content digest, writing the rows, the checks;
+  file, finding and parsing the tables, the content digest, writing the rows, loading what
+  the checks read and running them;
   the rest is the department, year, version and audit rows and the transaction).
 
 Target: import ≤ 3 × reference.
@@ -142,6 +143,7 @@ def stages(full_import, ref: float, repeat: int) -> None:
     timer(reader, "parse_sheets", "find and parse the tables")
     timer(DisclosureContent, "digest", "content digest")
     timer(services, "content_write", "write tables, rows, amounts, texts")
+    timer(services, "load_context", "load what the checks read (the tables as written)")
     timer(services, "checks_run", "run and store the checks")
     totals = [once(full_import) for _ in range(repeat)]
     total = statistics.median(totals)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from functools import cache
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 
 from disclosure.importing.errors import Location
 from disclosure.models import (
@@ -245,6 +245,69 @@ def _fit(model: type[models.Model], **values) -> models.Model:
     return model(**values)
 
 
+ROW_FIELDS = ("table", "position", "side", "key", "code", "name", "line_no", "is_total")
+AMOUNT_FIELDS = ("row", "column", "value", "mark", "source")
+
+
+def _write_rows(tables: list[DisclosureTable], parsed: list[ParsedTable]) -> None:
+    """The tables' rows and their amounts, nearly all that an import writes, inserted
+    without a model instance each (`_insert`); the rows' ids are then read back by
+    (table, key), which is unique, for their amounts."""
+    pairs = list(zip(tables, parsed, strict=True))
+    _insert(
+        TableRow,
+        ROW_FIELDS,
+        (
+            (table.pk, r.position, r.side, r.key, r.code, r.name, r.line_no, r.is_total)
+            for table, t in pairs
+            for r in t.rows
+        ),
+    )
+    table_ids = [table.pk for table in tables]
+    ids = {}
+    for start in range(0, len(table_ids), 500):  # within any database's parameter limit
+        found = TableRow.objects.filter(table_id__in=table_ids[start : start + 500])
+        ids.update(((t, key), pk) for t, key, pk in found.values_list("table_id", "key", "pk"))
+    cut = TableRow._meta.get_field("key").max_length
+    _insert(
+        Amount,
+        AMOUNT_FIELDS,
+        (
+            (ids[table.pk, r.key[:cut]], column, value, mark, r.sources.get(column, ""))
+            for table, t in pairs
+            for r in t.rows
+            for column, (value, mark) in r.amounts.items()
+        ),
+    )
+
+
+def _insert(model: type[models.Model], names: tuple[str, ...], records) -> None:
+    """Insert `records` (tuples of values in the order of `names`) as one prepared statement
+    run per batch, without a model instance each: every value is prepared by its model
+    field exactly as `bulk_create` prepares it (money as Decimal to the cent), text cut to
+    the field's length as `_fit` cuts it. No ids come back: a caller that needs them reads
+    them by a unique key (`_write_rows`)."""
+    fields = [model._meta.get_field(name) for name in names]
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    limits = [getattr(f, "max_length", None) for f in fields]
+    params = [
+        [
+            f.get_db_prep_save(v[:limit] if limit and isinstance(v, str) else v, connection)
+            for f, limit, v in zip(fields, limits, record, strict=True)
+        ]
+        for record in records
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), BATCH):
+            cursor.executemany(sql, params[start : start + BATCH])
+
+
 def _plain_fields(obj) -> dict:
     return {k: v for k, v in vars(obj).items() if k != "location"}
 
@@ -261,9 +324,13 @@ def content_clear(disclosure: Disclosure) -> None:
 
 
 @transaction.atomic
-def content_write(entries: list[tuple[Disclosure, DisclosureContent]]) -> None:
+def content_write(
+    entries: list[tuple[Disclosure, DisclosureContent]], *, summaries: bool = True
+) -> None:
     """Store the content of each (saved) disclosure, which holds none yet — call
-    `content_clear` first to replace it. Bulk inserts, in batches, in one transaction."""
+    `content_clear` first to replace it. Bulk inserts, in batches, in one transaction.
+    `summaries=False` leaves the stored summaries to the caller, who refreshes them later
+    in the same transaction (an import, whose checks store them with their findings)."""
     pairs = [(d, t) for d, content in entries for t in content.tables.values()]
     tables = DisclosureTable.objects.bulk_create(
         [
@@ -282,35 +349,7 @@ def content_write(entries: list[tuple[Disclosure, DisclosureContent]]) -> None:
         ],
         batch_size=BATCH,
     )
-    row_objects, row_cells, row_sources = [], [], []
-    for table, (_d, parsed) in zip(tables, pairs, strict=True):
-        for r in parsed.rows:
-            row_objects.append(
-                _fit(
-                    TableRow,
-                    table=table,
-                    position=r.position,
-                    side=r.side,
-                    key=r.key,
-                    code=r.code,
-                    name=r.name,
-                    line_no=r.line_no,
-                    is_total=r.is_total,
-                )
-            )
-            row_cells.append(r.amounts)
-            row_sources.append(r.sources)
-    rows = TableRow.objects.bulk_create(row_objects, batch_size=BATCH)
-    Amount.objects.bulk_create(
-        [
-            _fit(Amount, row=row, column=column, value=value, mark=mark, source=where.get(column))
-            if column in where
-            else Amount(row=row, column=column, value=value, mark=mark)
-            for row, cells, where in zip(rows, row_cells, row_sources, strict=True)
-            for column, (value, mark) in cells.items()
-        ],
-        batch_size=BATCH,
-    )
+    _write_rows(tables, [t for _d, t in pairs])
     NarrativeSection.objects.bulk_create(
         [
             _fit(
@@ -328,7 +367,8 @@ def content_write(entries: list[tuple[Disclosure, DisclosureContent]]) -> None:
         batch_size=BATCH,
     )
     _write_performance(entries)
-    summaries_refresh(d.pk for d, _content in entries)
+    if summaries:
+        summaries_refresh(d.pk for d, _content in entries)
 
 
 def _write_performance(entries: list[tuple[Disclosure, DisclosureContent]]) -> None:

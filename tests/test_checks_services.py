@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.template.loader import render_to_string
 
+from disclosure.checks.engine import run_checks
+from disclosure.checks.loader import load_context
 from disclosure.checks.selectors import check_report, highlight_cells, highlights_by_table
 from disclosure.checks.services import (
     checks_run,
@@ -16,6 +18,7 @@ from disclosure.checks.services import (
     submission_blocked,
     submission_blockers,
 )
+from disclosure.content import content_clear, content_read, content_write
 from disclosure.models import AuditEvent, CheckRun, Finding, FindingExplanation
 from tests.helpers import import_file
 
@@ -242,3 +245,44 @@ def test_check_disclosure_prints_text_for_a_version(seed_draft, capsys):
 def test_check_disclosure_refuses_an_unknown_disclosure(db):
     with pytest.raises(CommandError, match="没有找到 nowhere 2021 年度第 3 版的决算"):
         call_command("check_disclosure", department="nowhere", year=2021, version=3)
+
+
+def test_an_imports_checks_judge_the_tables_exactly_as_stored(seed_draft):
+    """An import hands the checks the tables it has just written (`load_context(written=…)`)
+    instead of reading them back: they are what the database holds, field for field — rows in
+    printed order, text cut to the stored length, amounts to the cent — and the checks find
+    the same things either way."""
+    content = content_read(seed_draft)
+    table = next(t for t in content.tables.values() if len(t.rows) > 2)
+    table.rows.reverse()  # read in another order than printed
+    table.rows[0].name = "很长的名称" * 60  # longer than the column keeps
+    row = next(r for r in table.rows if any(v is not None for v, _m in r.amounts.values()))
+    column = next(c for c, (v, _m) in row.amounts.items() if v is not None)
+    row.amounts[column] = (Decimal("12"), "")  # no cents written
+    content_clear(seed_draft)
+    content_write([(seed_draft, content)])
+
+    written = load_context(seed_draft, written=content)
+    stored = load_context(seed_draft)
+
+    def cells(ctx):
+        return {
+            n: [
+                (
+                    r.key,
+                    r.name,
+                    r.side,
+                    r.position,
+                    sorted((c, str(v), m) for c, (v, m) in r.cells.items()),
+                )
+                for r in t.rows
+            ]
+            for n, t in ctx.tables.items()
+        }
+
+    assert written.tables == stored.tables
+    assert cells(written) == cells(stored)
+    assert len(written.tables[table.number].rows[-1].name) == 200
+    issues = [i.message for i in run_checks(seed_draft, context=written).issues]
+    assert issues == [i.message for i in run_checks(seed_draft, context=stored).issues]
+    assert issues  # the seed has findings: the comparison says something

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from disclosure.checks.meanings import resolve_roles
+from disclosure.content import DisclosureContent
 from disclosure.layouts import Layout, TableSpec
 from disclosure.models import (
     ClassificationCode,
@@ -27,7 +29,7 @@ from disclosure.models import (
 )
 from disclosure.models.classification import level_of
 from disclosure.models.statements import TableState
-from disclosure.money import TEN_THOUSAND, ZERO
+from disclosure.money import CENT, TEN_THOUSAND, ZERO
 
 PRESENT_STATES = frozenset({TableState.PROVIDED, TableState.EMPTY})
 
@@ -183,14 +185,55 @@ def load_cells(disclosure_id: int) -> dict[str, list[RowData]]:
     return tables
 
 
-def _tables(disclosure: Disclosure, layout: Layout) -> dict[str, TableData]:
+TABLE_FIELDS = ("number", "state", "statement", "unit", "printed_department", "printed_title")
+ROW_FIELDS = ("key", "code", "name", "side", "position", "line_no", "is_total")
+
+
+def written_cells(content: DisclosureContent) -> tuple[dict[str, dict], dict[str, list[RowData]]]:
+    """What `content_write` has just stored of `content`'s tables, as `_tables` would read
+    it back, without reading it: the same fields, text cut to the stored lengths as the
+    codec cuts it, amounts to the cent, rows in printed order (栏块, 顺序)."""
     records = {
-        t["number"]: t
-        for t in DisclosureTable.objects.filter(disclosure=disclosure).values(
-            "number", "state", "statement", "unit", "printed_department", "printed_title"
-        )
+        t.number: {name: _stored(DisclosureTable, name, getattr(t, name)) for name in TABLE_FIELDS}
+        for t in content.tables.values()
     }
-    cells = load_cells(disclosure.pk)
+    cells = {
+        t.number: [
+            RowData(
+                *(_stored(TableRow, name, getattr(r, name)) for name in ROW_FIELDS),
+                cells={
+                    column: (None if value is None else value.quantize(CENT), mark)
+                    for column, (value, mark) in r.amounts.items()
+                },
+            )
+            for r in sorted(t.rows, key=lambda r: (r.side, r.position))
+        ]
+        for t in content.tables.values()
+    }
+    return records, cells
+
+
+def _stored(model, name: str, value):
+    limit = _max_length(model, name)
+    return value[:limit] if limit and isinstance(value, str) else value
+
+
+@cache
+def _max_length(model, name: str) -> int | None:
+    return getattr(model._meta.get_field(name), "max_length", None)
+
+
+def _tables(
+    disclosure: Disclosure, layout: Layout, content: DisclosureContent | None = None
+) -> dict[str, TableData]:
+    if content is not None:
+        records, cells = written_cells(content)
+    else:
+        records = {
+            t["number"]: t
+            for t in DisclosureTable.objects.filter(disclosure=disclosure).values(*TABLE_FIELDS)
+        }
+        cells = load_cells(disclosure.pk)
     tables = {}
     for spec in layout.tables:
         record = records.get(spec.number)
@@ -232,11 +275,14 @@ def load_context(
     *,
     catalogues: dict[int, dict[str, CatalogueData]] | None = None,
     with_previous: bool = True,
+    written: DisclosureContent | None = None,
 ) -> Context:
     """Load what the rules read. `catalogues` may be shared across many disclosures
-    (year → catalogues) so a batch reads each year's catalogue once."""
+    (year → catalogues) so a batch reads each year's catalogue once. `written` is the
+    content `content_write` has just stored for the disclosure, in this transaction: its
+    tables are taken from it (`written_cells`) rather than read back."""
     layout = disclosure.layout_spec
-    tables = _tables(disclosure, layout)
+    tables = _tables(disclosure, layout, written)
     ctx = Context(disclosure=disclosure, layout=layout, tables=tables)
     ctx.roles = {role: tables.get(number) for role, number in resolve_roles(layout).items()}
     ctx.narratives = list(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from disclosure.layouts import LayoutError, is_english, squash
 
@@ -24,6 +25,7 @@ _NUMBERING_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text; a check asks for the same ones often
 def heading_key(text: str) -> str:
     """A heading as a reader compares it: full-width forms folded, no spaces or quotes, no
     numbering ("四、", "（二）", "第三部分"), nothing from an opening bracket on (the
