@@ -31,13 +31,19 @@ from disclosure.models import (
     ProjectEvaluation,
     ProjectFund,
     TableRow,
+    TextFigure,
     YearlyGoal,
 )
 from disclosure.money import CENT
 from disclosure.summaries import summaries_refresh
 
-# Kept out of as_data and the digest: where things were, and what reading noticed.
-NOT_CONTENT = frozenset({"location", "sources", "proof", "findings", "ignored_sheets"})
+# Kept out of as_data and the digest: where things were, and what reading noticed. The
+# figures read from the 说明 (text_figures) are derived from the narratives, which are
+# content already: the same text always gives the same figures, and a better reading of
+# it (a phrase added to a layout) must not make a stored document look changed.
+NOT_CONTENT = frozenset(
+    {"location", "sources", "proof", "findings", "ignored_sheets", "text_figures"}
+)
 
 Cell = tuple[Decimal | None, str]  # (value, mark): (None, "—") is a printed dash
 
@@ -83,6 +89,25 @@ class ParsedNarrative:
     heading: str
     subheading: str
     body: str
+
+
+@dataclass
+class ParsedTextFigure:
+    """A figure printed only in a 说明, as `disclosure.textfigures` reads it: the value in
+    the declared unit (None: the phrase is there, the number could not be read — `note`
+    says why), as printed, and where: the section's key, the text's position, its heading
+    and the sentence."""
+
+    key: str
+    label: str
+    unit: str
+    value: Decimal | None
+    printed: str
+    section: str
+    narrative_position: int
+    heading: str
+    sentence: str
+    note: str = ""
 
 
 @dataclass
@@ -197,6 +222,8 @@ class DisclosureContent:
     overall: ParsedOverall | None = None
     projects: list[ParsedProject] = field(default_factory=list)
     department_name: str = ""
+    # Figures printed only in the 说明 (derived from `narratives`; not content).
+    text_figures: list[ParsedTextFigure] = field(default_factory=list, compare=False)
     # The count-and-sum proof of the import (see parser._prove_nothing_lost); not content.
     proof: dict = field(default_factory=dict, compare=False)
     # What reading noticed without refusing (a 行次 that disagrees with its label); not content.
@@ -253,6 +280,7 @@ def content_clear(disclosure: Disclosure) -> None:
     disclosure.indicators.all().delete()
     disclosure.projects.all().delete()
     OverallPerformance.objects.filter(disclosure=disclosure).delete()
+    disclosure.text_figures.all().delete()
 
 
 @transaction.atomic
@@ -322,8 +350,27 @@ def content_write(entries: list[tuple[Disclosure, DisclosureContent]]) -> None:
         ],
         batch_size=BATCH,
     )
+    _write_text_figures([(d, content.text_figures) for d, content in entries])
     _write_performance(entries)
     summaries_refresh(d.pk for d, _content in entries)
+
+
+def _write_text_figures(entries: list[tuple[Disclosure, list[ParsedTextFigure]]]) -> None:
+    TextFigure.objects.bulk_create(
+        [
+            _fit(TextFigure, disclosure=d, position=i, **vars(f))
+            for d, figures in entries
+            for i, f in enumerate(figures)
+        ],
+        batch_size=BATCH,
+    )
+
+
+@transaction.atomic
+def text_figures_replace(disclosure: Disclosure, figures: list[ParsedTextFigure]) -> None:
+    """Replace the figures read from a disclosure's 说明 (after its texts were edited)."""
+    disclosure.text_figures.all().delete()
+    _write_text_figures([(disclosure, figures)])
 
 
 def _write_performance(entries: list[tuple[Disclosure, DisclosureContent]]) -> None:
@@ -450,10 +497,15 @@ def content_read(disclosure: Disclosure) -> DisclosureContent:
         )
         for p in disclosure.projects.order_by("position")
     ]
+    text_figures = [
+        ParsedTextFigure(**_values(f, ParsedTextFigure))
+        for f in disclosure.text_figures.order_by("position")
+    ]
     return DisclosureContent(
         layout=disclosure.layout,
         tables=tables,
         narratives=narratives,
         overall=overall,
         projects=projects,
+        text_figures=text_figures,
     )
