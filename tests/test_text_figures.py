@@ -5,9 +5,14 @@ and read by the cross-department board."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import zipfile
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from disclosure.content import content_read
 from disclosure.importing.services import ImportResult
@@ -185,3 +190,48 @@ def test_saving_a_text_in_the_workspace_reads_its_figures_again(caizhengju):
     assert values(d)["running_costs"] == Decimal("190.00")
     assert values(d)["procurement_total"] == Decimal("251.25")
     assert TextFigure.objects.filter(disclosure=d).count() == 34
+
+
+# ------------------------------------------------------------------ published: page, data, board
+@pytest.fixture
+def published(db) -> ImportResult:
+    return _import(CAIZHENGJU, "pt-czj", "上海市普陀区财政局", publish=True)
+
+
+def test_the_public_page_shows_the_figures_beside_the_tables(client, published):
+    d = published.disclosure
+    page = client.get(reverse("disclosure:detail", args=[2024, "pt-czj"])).content.decode()
+    block = page[page.index('id="text-figures"') :]
+    block = block[: block.index("</section>")]
+    assert "说明中的数字" in block
+    running = d.text_figures.get(key="running_costs")
+    assert "机关运行经费" in block and "184.65" in block and "251.25" in block
+    # Each figure links to the section it was read from, which the page anchors.
+    assert f'href="#n{running.narrative_position}"' in block
+    assert f'id="n{running.narrative_position}"' in page
+
+
+def test_the_open_data_carry_the_figures_with_their_sentence(client, published):
+    doc = json.loads(client.get(reverse("opendata:disclosure_json", args=(2024, "pt-czj"))).content)
+    figures = {f["key"]: f for f in doc["text_figures"]}
+    assert figures["running_costs"]["value"] == "184.65"
+    assert figures["procurement_total"]["value"] == "251.25"
+    assert figures["vehicles_total"]["value"] == "0"
+    assert figures["running_costs"]["sentence"].startswith("机关运行经费支出184.65万元")
+    package = zipfile.ZipFile(
+        io.BytesIO(client.get(reverse("opendata:year_package", args=(2024,))).content)
+    )
+    descriptor = json.loads(package.read("datapackage.json"))
+    resource = descriptor["resources"][1]
+    rows = list(csv.DictReader(io.StringIO(package.read(resource["path"]).decode())))
+    assert [f["name"] for f in resource["schema"]["fields"]] == list(rows[0])
+    by_key = {r["key"]: r for r in rows}
+    assert by_key["running_costs"]["value"] == "184.65"
+    assert by_key["equipment_over_1m"]["value"] == "2"
+    assert by_key["procurement_total"]["department_code"] == "pt-czj"
+
+
+def test_the_board_reads_running_costs_of_a_national_disclosure_from_its_text(client, published):
+    page = client.get(reverse("disclosure:board", args=[2024])).content.decode()
+    assert "机关运行经费" in page
+    assert "184.65" in page

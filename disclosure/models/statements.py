@@ -1,5 +1,7 @@
 """A department's disclosure for a year, and the amounts of its tables exactly as printed."""
 
+from decimal import Decimal
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -276,6 +278,20 @@ class TextFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.printed or self.note}"
+
+    @property
+    def plain_value(self) -> str | None:
+        """The value as open data gives it: decimal text, no trailing zeros ("184.65")."""
+        return None if self.value is None else f"{self.value.normalize():f}"
+
+    @property
+    def display_value(self) -> str:
+        """The value as a page shows it: money and scores to the cent, counts whole."""
+        if self.value is None:
+            return ""
+        if self.unit in ("万元", "分"):
+            return f"{self.value.quantize(Decimal('0.01')):,}"
+        return f"{self.value.normalize():f}"
 
 
 class DisclosureSummary(models.Model):
