@@ -34,7 +34,7 @@ def test_audit_rows_are_written_in_one_module():
 
 
 def test_content_rows_are_inserted_in_one_module():
-    for model in ("TableRow", "Amount", "NarrativeSection", "Indicator"):
+    for model in ("TableRow", "Amount", "NarrativeSection", "Indicator", "TextFigure"):
         assert _modules_containing(f"{model}.objects.bulk_create") == {"content.py"}, model
 
 
