@@ -467,9 +467,9 @@ def content_read(disclosure: Disclosure) -> DisclosureContent:
             printed_title=t.printed_title,
             rows=rows,
         )
+    stored_narratives = list(disclosure.narratives.order_by("position", "table_number", "pk"))
     narratives = [
-        ParsedNarrative(n.table_number, n.heading, n.subheading, n.body)
-        for n in disclosure.narratives.order_by("position", "table_number", "pk")
+        ParsedNarrative(n.table_number, n.heading, n.subheading, n.body) for n in stored_narratives
     ]
     indicators = list(disclosure.indicators.order_by("project_id", "position"))
     overall = None
@@ -497,15 +497,28 @@ def content_read(disclosure: Disclosure) -> DisclosureContent:
         )
         for p in disclosure.projects.order_by("position")
     ]
-    text_figures = [
-        ParsedTextFigure(**_values(f, ParsedTextFigure))
-        for f in disclosure.text_figures.order_by("position")
-    ]
     return DisclosureContent(
         layout=disclosure.layout,
         tables=tables,
         narratives=narratives,
         overall=overall,
         projects=projects,
-        text_figures=text_figures,
+        text_figures=_stored_text_figures(disclosure, stored_narratives),
     )
+
+
+def _stored_text_figures(disclosure: Disclosure, narratives: list) -> list[ParsedTextFigure]:
+    """The figures read from the 说明, each pointing at its text's place in the content
+    (content_write numbers the texts 0, 1, 2… in the order they are read back)."""
+    place: dict[int, int] = {}
+    for i, n in enumerate(narratives):
+        place.setdefault(n.position, i)
+    return [
+        ParsedTextFigure(
+            **{
+                **_values(f, ParsedTextFigure),
+                "narrative_position": place.get(f.narrative_position, f.narrative_position),
+            }
+        )
+        for f in disclosure.text_figures.order_by("position")
+    ]

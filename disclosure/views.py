@@ -129,7 +129,10 @@ def disclosure_detail(
             "tables": tables,
             "charts": charts.charts_for_disclosure(disclosure, tables, series),
             "explanations": list(disclosure.narratives.filter(table_number="")),
-            "text_figures": list(disclosure.text_figures.all()),
+            # (no query for a layout whose 说明 declare no figures)
+            "text_figures": list(disclosure.text_figures.all())
+            if any(s.text_figures for s in disclosure.layout_spec.sections)
+            else [],
         }
 
     return render(

@@ -229,9 +229,29 @@ def test_the_open_data_carry_the_figures_with_their_sentence(client, published):
     assert by_key["running_costs"]["value"] == "184.65"
     assert by_key["equipment_over_1m"]["value"] == "2"
     assert by_key["procurement_total"]["department_code"] == "pt-czj"
+    # The served descriptor's resource is served beside it, the same as in the zip.
+    served = client.get(reverse("opendata:year_csv", args=(2024, resource["name"])))
+    assert served.status_code == 200 and served.content == package.read(resource["path"])
 
 
 def test_the_board_reads_running_costs_of_a_national_disclosure_from_its_text(client, published):
     page = client.get(reverse("disclosure:board", args=[2024])).content.decode()
     assert "机关运行经费" in page
     assert "184.65" in page
+
+
+def test_a_correction_keeps_the_figures_pointing_at_their_sections(published):
+    from accounts.models import User
+    from disclosure.workflow import disclosure_correct
+
+    d = published.disclosure
+    # A gap in the texts' numbering (a text deleted in the workspace before publishing).
+    d.narratives.filter(position=0).delete()
+    user = User.objects.create_user(
+        "czj", password="Czj-2024-demo!", role="preparer", department=d.department
+    )
+    copy = disclosure_correct(disclosure=d, user=user, note="更正")
+    assert values(copy) == values(d)
+    running = copy.text_figures.get(key="running_costs")
+    narrative = copy.narratives.get(position=running.narrative_position)
+    assert narrative.subheading == OTHER_MATTERS and running.sentence in narrative.body

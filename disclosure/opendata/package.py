@@ -28,7 +28,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import translation
 
-from disclosure.models import Disclosure
+from disclosure.models import Disclosure, TextFigure
 from disclosure.opendata.flat import classification, columns_for_side, flat_rows, row_unit
 from disclosure.opendata.tabular import plain_amount, write_csv
 from disclosure.selectors import disclosure_tables
@@ -116,10 +116,15 @@ def text_figures_name(year: int) -> str:
 
 
 def text_figures_csv(disclosures: Iterable[Disclosure]) -> bytes:
-    """The figures each disclosure's 说明 print outside its tables, with their sentence."""
+    """The figures each disclosure's 说明 print outside its tables, with their sentence
+    (one query for the year)."""
+    by_pk = {d.pk: d for d in disclosures}
+    figures = TextFigure.objects.filter(disclosure_id__in=by_pk).order_by(
+        "disclosure__department__code", "position"
+    )
     records = (
         [
-            d.year_id,
+            (d := by_pk[f.disclosure_id]).year_id,
             d.department.code,
             d.department.name,
             d.version,
@@ -132,8 +137,7 @@ def text_figures_csv(disclosures: Iterable[Disclosure]) -> bytes:
             f.heading,
             f.sentence,
         ]
-        for d in disclosures
-        for f in d.text_figures.all()
+        for f in figures.iterator()
     )
     header = [name for name, _type, _title in TEXT_FIELDS]
     return write_csv(itertools.chain([header], records), bom=False)
