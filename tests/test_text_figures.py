@@ -255,3 +255,18 @@ def test_a_correction_keeps_the_figures_pointing_at_their_sections(published):
     running = copy.text_figures.get(key="running_costs")
     narrative = copy.narratives.get(position=running.narrative_position)
     assert narrative.subheading == OTHER_MATTERS and running.sentence in narrative.body
+
+
+def test_the_migration_reads_the_figures_of_disclosures_stored_before_it(caizhengju):
+    import importlib
+
+    from django.apps import apps
+
+    d = caizhengju.disclosure
+    expected = values(d)
+    d.text_figures.all().delete()
+    migration = importlib.import_module("disclosure.migrations.0009_text_figures")
+    migration.forwards(apps, None)
+    assert values(d) == expected
+    running = d.text_figures.get(key="running_costs")
+    assert d.narratives.get(position=running.narrative_position).subheading == OTHER_MATTERS
