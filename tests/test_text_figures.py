@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from disclosure.content import content_read
 from disclosure.importing.services import ImportResult
@@ -209,6 +210,9 @@ def test_the_public_page_shows_the_figures_beside_the_tables(client, published):
     # Each figure links to the section it was read from, which the page anchors.
     assert f'href="#n{running.narrative_position}"' in block
     assert f'id="n{running.narrative_position}"' in page
+    with translation.override("en"):
+        assert running.display_label() == "Running costs"
+    assert running.display_label() == "机关运行经费"
 
 
 def test_the_open_data_carry_the_figures_with_their_sentence(client, published):

@@ -279,6 +279,11 @@ class TextFigure(models.Model):
     def __str__(self) -> str:
         return f"{self.label}: {self.printed or self.note}"
 
+    def display_label(self) -> str:
+        """The label in the page's language, as the layout declares it."""
+        spec = self.disclosure.layout_spec.text_figure(self.key)
+        return spec.display_label() if spec is not None else self.label
+
     @property
     def plain_value(self) -> str | None:
         """The value as open data gives it: decimal text, no trailing zeros ("184.65")."""
