@@ -31,13 +31,19 @@ from disclosure.models import (
     ProjectEvaluation,
     ProjectFund,
     TableRow,
+    TextFigure,
     YearlyGoal,
 )
 from disclosure.money import CENT
 from disclosure.summaries import summaries_refresh
 
-# Kept out of as_data and the digest: where things were, and what reading noticed.
-NOT_CONTENT = frozenset({"location", "sources", "regions", "proof", "findings", "ignored_sheets"})
+# Kept out of as_data and the digest: where things were, and what reading noticed. The
+# figures read from the 说明 (text_figures) are derived from the narratives, which are
+# content already: the same text always gives the same figures, and a better reading of
+# it (a phrase added to a layout) must not make a stored document look changed.
+NOT_CONTENT = frozenset(
+    {"location", "sources", "regions", "proof", "findings", "ignored_sheets", "text_figures"}
+)
 
 Cell = tuple[Decimal | None, str]  # (value, mark): (None, "—") is a printed dash
 
@@ -88,6 +94,25 @@ class ParsedNarrative:
     heading: str
     subheading: str
     body: str
+
+
+@dataclass
+class ParsedTextFigure:
+    """A figure printed only in a 说明, as `disclosure.textfigures` reads it: the value in
+    the declared unit (None: the phrase is there, the number could not be read — `note`
+    says why), as printed, and where: the section's key, the text's position, its heading
+    and the sentence."""
+
+    key: str
+    label: str
+    unit: str
+    value: Decimal | None
+    printed: str
+    section: str
+    narrative_position: int
+    heading: str
+    sentence: str
+    note: str = ""
 
 
 @dataclass
@@ -202,6 +227,8 @@ class DisclosureContent:
     overall: ParsedOverall | None = None
     projects: list[ParsedProject] = field(default_factory=list)
     department_name: str = ""
+    # Figures printed only in the 说明 (derived from `narratives`; not content).
+    text_figures: list[ParsedTextFigure] = field(default_factory=list, compare=False)
     # The count-and-sum proof of the import (see parser._prove_nothing_lost); not content.
     proof: dict = field(default_factory=dict, compare=False)
     # What reading noticed without refusing (a 行次 that disagrees with its label); not content.
@@ -321,6 +348,7 @@ def content_clear(disclosure: Disclosure) -> None:
     disclosure.indicators.all().delete()
     disclosure.projects.all().delete()
     OverallPerformance.objects.filter(disclosure=disclosure).delete()
+    disclosure.text_figures.all().delete()
 
 
 @transaction.atomic
@@ -366,9 +394,28 @@ def content_write(
         ],
         batch_size=BATCH,
     )
+    _write_text_figures([(d, content.text_figures) for d, content in entries])
     _write_performance(entries)
     if summaries:
         summaries_refresh(d.pk for d, _content in entries)
+
+
+def _write_text_figures(entries: list[tuple[Disclosure, list[ParsedTextFigure]]]) -> None:
+    TextFigure.objects.bulk_create(
+        [
+            _fit(TextFigure, disclosure=d, position=i, **vars(f))
+            for d, figures in entries
+            for i, f in enumerate(figures)
+        ],
+        batch_size=BATCH,
+    )
+
+
+@transaction.atomic
+def text_figures_replace(disclosure: Disclosure, figures: list[ParsedTextFigure]) -> None:
+    """Replace the figures read from a disclosure's 说明 (after its texts were edited)."""
+    disclosure.text_figures.all().delete()
+    _write_text_figures([(disclosure, figures)])
 
 
 def _write_performance(entries: list[tuple[Disclosure, DisclosureContent]]) -> None:
@@ -465,9 +512,9 @@ def content_read(disclosure: Disclosure) -> DisclosureContent:
             printed_title=t.printed_title,
             rows=rows,
         )
+    stored_narratives = list(disclosure.narratives.order_by("position", "table_number", "pk"))
     narratives = [
-        ParsedNarrative(n.table_number, n.heading, n.subheading, n.body)
-        for n in disclosure.narratives.order_by("position", "table_number", "pk")
+        ParsedNarrative(n.table_number, n.heading, n.subheading, n.body) for n in stored_narratives
     ]
     indicators = list(disclosure.indicators.order_by("project_id", "position"))
     overall = None
@@ -501,4 +548,22 @@ def content_read(disclosure: Disclosure) -> DisclosureContent:
         narratives=narratives,
         overall=overall,
         projects=projects,
+        text_figures=_stored_text_figures(disclosure, stored_narratives),
     )
+
+
+def _stored_text_figures(disclosure: Disclosure, narratives: list) -> list[ParsedTextFigure]:
+    """The figures read from the 说明, each pointing at its text's place in the content
+    (content_write numbers the texts 0, 1, 2… in the order they are read back)."""
+    place: dict[int, int] = {}
+    for i, n in enumerate(narratives):
+        place.setdefault(n.position, i)
+    return [
+        ParsedTextFigure(
+            **{
+                **_values(f, ParsedTextFigure),
+                "narrative_position": place.get(f.narrative_position, f.narrative_position),
+            }
+        )
+        for f in disclosure.text_figures.order_by("position")
+    ]

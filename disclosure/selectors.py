@@ -18,7 +18,9 @@ from disclosure.models import (
     ProjectEvaluation,
     Region,
     TableRow,
+    TextFigure,
 )
+from disclosure.money import CENT
 from disclosure.presentation import TableView, build_table_view
 
 
@@ -192,6 +194,25 @@ def figure_values(disclosures: list[Disclosure]) -> dict[int, dict[str, Decimal 
         pk: {key: cell[0] for key, cell in cells.items()}
         for pk, cells in figure_cells(disclosures).items()
     }
+
+
+def text_figure_values(
+    disclosures: list[Disclosure], keys: list[str]
+) -> dict[int, dict[str, Decimal | None]]:
+    """The figures of `keys` that each disclosure's layout reads from its 说明 only (no
+    table prints them), as stored at import, in one query."""
+    wanted = {
+        d.pk
+        for d in disclosures
+        if any(k not in d.layout_spec.figures and d.layout_spec.text_figure(k) for k in keys)
+    }
+    found: dict[int, dict[str, Decimal | None]] = {pk: {} for pk in wanted}
+    rows = TextFigure.objects.filter(disclosure_id__in=wanted, key__in=keys).values_list(
+        "disclosure_id", "key", "value"
+    )
+    for pk, key, value in rows:
+        found[pk][key] = value.quantize(CENT) if value is not None else None
+    return found
 
 
 def figure_cells(

@@ -129,6 +129,10 @@ def disclosure_detail(
             "tables": tables,
             "charts": charts.charts_for_disclosure(disclosure, tables, series),
             "explanations": list(disclosure.narratives.filter(table_number="")),
+            # (no query for a layout whose 说明 declare no figures)
+            "text_figures": list(disclosure.text_figures.all())
+            if any(s.text_figures for s in disclosure.layout_spec.sections)
+            else [],
         }
 
     return render(
@@ -246,10 +250,14 @@ def board(request: HttpRequest, year: int) -> HttpResponse:
     if not disclosures:
         raise Http404(_("这一年度还没有公开的决算。"))
     values = selectors.figure_values(disclosures)
+    # A figure no table of a layout prints (the national form's 机关运行经费) is read from
+    # the 说明 (layouts' `text_figures`, stored at import).
+    for d, found in selectors.text_figure_values(disclosures, BOARD_FIGURES).items():
+        values[d] = {**found, **{k: v for k, v in values[d].items() if v is not None}}
     figures, seen = [], set()
     for d in disclosures:
         for key in BOARD_FIGURES:
-            figure = d.layout_spec.figures.get(key)
+            figure = d.layout_spec.figures.get(key) or d.layout_spec.text_figure(key)
             if figure is not None and key not in seen:
                 seen.add(key)
                 figures.append(figure)

@@ -21,6 +21,7 @@ from disclosure.models.statements import Status
 from disclosure.pagecache import public_pages_changed
 from disclosure.permissions import can
 from disclosure.summaries import summaries_refresh
+from disclosure.textfigures import text_figures_refresh
 
 
 class WorkflowError(Exception):
@@ -239,4 +240,5 @@ def narrative_save(*, disclosure: Disclosure, user, sections: list[dict]) -> Non
         section.save()
         changed.append(section.heading)
     if changed:
+        text_figures_refresh(disclosure)
         audit_record(disclosure=disclosure, actor=user, action="edit_narrative", sections=changed)

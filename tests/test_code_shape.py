@@ -36,7 +36,7 @@ def test_audit_rows_are_written_in_one_module():
 def test_content_rows_are_inserted_in_one_module():
     # Through the ORM's bulk_create, or (the rows and amounts, most of an import) through
     # the codec's own prepared insert, `_insert(Model, …)`; no other module inserts by SQL.
-    for model in ("TableRow", "Amount", "NarrativeSection", "Indicator"):
+    for model in ("TableRow", "Amount", "NarrativeSection", "Indicator", "TextFigure"):
         own_insert = re.compile(rf"\b_insert\(\s*{model},")
         writers = _modules_containing(f"{model}.objects.bulk_create") | {
             str(p.relative_to(PACKAGE))

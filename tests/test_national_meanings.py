@@ -107,8 +107,10 @@ def test_the_board_takes_its_columns_and_entries_from_the_declared_cells(client,
         "abroad_actual",
         "vehicles_actual",
         "hospitality_actual",
-    ]  # the national form prints no 机关运行经费 cell, so the board shows no column for it
+        "running_costs",
+    ]  # the national form prints 机关运行经费 only in its 说明: the board reads it from there
     entries = {row["department"]: row for row in table.data.data}
+    assert entries["上海市普陀区财政局"]["running_costs"] == Decimal("184.65")
     assert entries["上海市财政局"]["sangong_actual"] == Decimal("10.25")
     assert entries["上海市财政局"]["vehicles_actual"] == Decimal("7.00")
     assert entries["上海市财政局"]["hospitality_actual"] == Decimal("3.00")

@@ -21,7 +21,11 @@ def package_dir(client, seed_disclosure, tmp_path):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
-        assert sorted(archive.namelist()) == ["datapackage.json", "final-accounts-2021.csv"]
+        assert sorted(archive.namelist()) == [
+            "datapackage.json",
+            "final-accounts-2021-text-figures.csv",
+            "final-accounts-2021.csv",
+        ]
         archive.extractall(tmp_path)
     return tmp_path
 

@@ -55,7 +55,11 @@ def test_the_built_package_is_served_from_storage(client, seed_disclosure):
     assert response.status_code == 200
     assert response["X-Package-Current"] == "true"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    assert sorted(archive.namelist()) == ["datapackage.json", "final-accounts-2021.csv"]
+    assert sorted(archive.namelist()) == [
+        "datapackage.json",
+        "final-accounts-2021-text-figures.csv",
+        "final-accounts-2021.csv",
+    ]
     rows = list(csv.DictReader(io.StringIO(archive.read("final-accounts-2021.csv").decode())))
     fiscal = next(
         r

@@ -33,6 +33,7 @@ from disclosure.layouts import DEFAULT_LAYOUT, get_layout
 from disclosure.layouts.sections import other_headings
 from disclosure.models import Amount, Department, Disclosure, FiscalYear
 from disclosure.permissions import can
+from disclosure.textfigures import read_text_figures, unread_notes
 
 
 @dataclass
@@ -102,7 +103,16 @@ def year_refusal(actor, department: Department, year: int) -> str | None:
 def parse_file(*, data: bytes, layout: str | None = DEFAULT_LAYOUT) -> DisclosureContent:
     """Read a file into a content value; raises ImportRejected naming every problem found.
     Without a layout, the layout is detected from the tables' titles."""
-    return read_document(data, layout=layout)
+    content = read_document(data, layout=layout)
+    _read_text_figures(content)
+    return content
+
+
+def _read_text_figures(content: DisclosureContent) -> None:
+    """The figures the 说明 print outside any table, read into the content (derived: kept
+    out of its digest); each phrase found without a readable number is an import note."""
+    content.text_figures = read_text_figures(get_layout(content.layout), content.narratives)
+    content.findings += unread_notes(content.text_figures)
 
 
 @transaction.atomic

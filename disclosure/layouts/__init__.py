@@ -266,6 +266,10 @@ class Layout:
         """The table the layout declares for a role (roles.TABLE_ROLES), if it has one."""
         return next((t for t in self.tables if t.role == role), None)
 
+    def text_figure(self, key: str):
+        """The declared figure of that key read from a 说明 (TextFigureSpec), or None."""
+        return next((f for s in self.sections for f in s.text_figures if f.key == key), None)
+
     def has_table(self, number: str) -> bool:
         return number in self._index
 

@@ -47,6 +47,28 @@ class SectionFigure:
     budget: str = ""
 
 
+# The units a figure read from the text may have: money in 万元 (a figure printed in 元 is
+# converted), or a count (辆, 台（套）, 个) or score (分), read after the number as printed.
+TEXT_UNITS = ("万元", "辆", "台（套）", "个", "分")
+
+
+@dataclass(frozen=True)
+class TextFigureSpec:
+    """A figure the document prints only in a section's text (机关运行经费, 政府采购, 车辆…):
+    its key, label and unit, and the phrases that introduce it ("…" stands for any words of
+    the same clause group, up to a ；or 。). `zero` phrases state that there is none."""
+
+    key: str
+    label: str
+    unit: str
+    words: tuple[str, ...]
+    en: str = ""
+    zero: tuple[str, ...] = ()
+
+    def display_label(self) -> str:
+        return self.en if is_english() and self.en else self.label
+
+
 @dataclass(frozen=True)
 class SectionSpec:
     key: str
@@ -59,6 +81,8 @@ class SectionSpec:
     # this column; "" when the section names no rows.
     item_column: str = ""
     item_budget: str = ""
+    # Figures printed only in this section's text, kept as data (disclosure/textfigures.py).
+    text_figures: tuple[TextFigureSpec, ...] = ()
 
     def display_heading(self) -> str:
         return self.en if is_english() and self.en else self.heading
@@ -97,12 +121,26 @@ def parse_sections(data: dict, tables: dict) -> tuple[SectionSpec, ...]:
             ),
             item_column=raw.get("item_column", ""),
             item_budget=raw.get("item_budget", ""),
+            text_figures=tuple(
+                TextFigureSpec(
+                    key=f["key"],
+                    label=f["label"],
+                    unit=f["unit"],
+                    words=tuple(f["words"]),
+                    en=f.get("en", ""),
+                    zero=tuple(f.get("zero", ())),
+                )
+                for f in raw.get("text_figures", [])
+            ),
         )
         _validate(slug, section, tables)
         sections.append(section)
     keys = [s.key for s in sections]
     if len(keys) != len(set(keys)):
         raise LayoutError(f"{slug}: a section key is declared twice")
+    text_keys = [f.key for s in sections for f in s.text_figures]
+    if len(text_keys) != len(set(text_keys)):
+        raise LayoutError(f"{slug}: a text figure key is declared twice")
     return tuple(sections)
 
 
@@ -119,6 +157,9 @@ def _validate(slug: str, section: SectionSpec, tables: dict) -> None:
         for column in (section.item_column, section.item_budget):
             if column and spec.column(column) is None:
                 raise LayoutError(f"{where}: item column {column} is not declared")
+    for text_figure in section.text_figures:
+        if text_figure.unit not in TEXT_UNITS or not text_figure.words:
+            raise LayoutError(f"{where}: text figure {text_figure.key} needs words and a unit")
     for figure in section.figures:
         spec = tables.get(figure.table or section.table)
         if spec is None:

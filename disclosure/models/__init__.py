@@ -19,6 +19,7 @@ from disclosure.models.statements import (
     DisclosureTable,
     NarrativeSection,
     TableRow,
+    TextFigure,
 )
 
 __all__ = [
@@ -45,5 +46,6 @@ __all__ = [
     "Region",
     "RegionLevel",
     "TableRow",
+    "TextFigure",
     "YearlyGoal",
 ]

@@ -1,5 +1,7 @@
 """A department's disclosure for a year, and the amounts of its tables exactly as printed."""
 
+from decimal import Decimal
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -237,6 +239,64 @@ class NarrativeSection(models.Model):
 
     def __str__(self) -> str:
         return " ".join(filter(None, [self.heading, self.subheading]))
+
+
+class TextFigure(models.Model):
+    """A figure the document prints only in its 说明 (机关运行经费, 政府采购, 车辆, 绩效
+    counts), read from the section its layout declares, with the sentence it came from.
+    Derived from the stored texts (disclosure.textfigures): never edited by hand."""
+
+    disclosure = models.ForeignKey(
+        Disclosure, on_delete=models.CASCADE, related_name="text_figures"
+    )
+    position = models.PositiveIntegerField(_("顺序"))
+    key = models.CharField(_("键"), max_length=40)
+    label = models.CharField(_("名称"), max_length=100)
+    unit = models.CharField(_("单位"), max_length=10)
+    value = models.DecimalField(
+        _("数值"),
+        max_digits=24,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("按声明的单位；说明中有此说法却读不出数字时为空"),
+    )
+    printed = models.CharField(_("原文"), max_length=60, blank=True)
+    section = models.CharField(_("说明部分"), max_length=40)
+    narrative_position = models.PositiveIntegerField(_("说明的顺序"))
+    heading = models.CharField(_("所在标题"), max_length=200, blank=True)
+    sentence = models.TextField(_("所在句子"), blank=True)
+    note = models.CharField(_("附注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("说明中的数字")
+        verbose_name_plural = _("说明中的数字")
+        ordering = ["disclosure", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "key"], name="text_figure_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.printed or self.note}"
+
+    def display_label(self) -> str:
+        """The label in the page's language, as the layout declares it."""
+        spec = self.disclosure.layout_spec.text_figure(self.key)
+        return spec.display_label() if spec is not None else self.label
+
+    @property
+    def plain_value(self) -> str | None:
+        """The value as open data gives it: decimal text, no trailing zeros ("184.65")."""
+        return None if self.value is None else f"{self.value.normalize():f}"
+
+    @property
+    def display_value(self) -> str:
+        """The value as a page shows it: money and scores to the cent, counts whole."""
+        if self.value is None:
+            return ""
+        if self.unit in ("万元", "分"):
+            return f"{self.value.quantize(Decimal('0.01')):,}"
+        return f"{self.value.normalize():f}"
 
 
 class DisclosureSummary(models.Model):

@@ -269,11 +269,32 @@ class DisclosureDetailSerializer(DisclosureSummarySerializer):
         return check_summary(disclosure)
 
 
+class TextFigureSerializer(serializers.Serializer):
+    """A figure printed only in a 说明, read by the portal, with its sentence."""
+
+    key = serializers.CharField(help_text=_("表式中声明的稳定键，如 running_costs"))
+    label = serializers.CharField()
+    unit = serializers.CharField(help_text=_("万元、辆、台（套）、个 或 分"))
+    value = serializers.CharField(
+        source="plain_value",
+        allow_null=True,
+        help_text=_("十进制数字文本，按 unit；说明中有此说法却读不出数字时为空（见 note）"),
+    )
+    printed = Text(help_text=_("原文，如 184.65万元"))
+    section = serializers.CharField(help_text=_("说明部分的键"))
+    heading = Text(help_text=_("所在标题"))
+    sentence = Text(help_text=_("所在句子"))
+    note = Text()
+
+
 class DisclosureDocumentSerializer(DisclosureSummarySerializer):
     """The whole disclosure: what the JSON download holds."""
 
     layout_name = serializers.CharField(source="layout_spec.name")
     tables = serializers.SerializerMethodField()
+    text_figures = TextFigureSerializer(
+        many=True, help_text=_("只印在说明文字中的数字（机关运行经费、政府采购、车辆等）")
+    )
 
     @extend_schema_field(TableSerializer(many=True))
     def get_tables(self, disclosure: Disclosure) -> list:

@@ -28,7 +28,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import translation
 
-from disclosure.models import Disclosure
+from disclosure.models import Disclosure, TextFigure
 from disclosure.opendata.flat import classification, columns_for_side, flat_rows, row_unit
 from disclosure.opendata.tabular import plain_amount, write_csv
 from disclosure.selectors import disclosure_tables
@@ -92,6 +92,55 @@ FIELDS: list[tuple[str, str, str, str, str]] = [
 ]
 FIELD_NAMES = [f[0] for f in FIELDS]
 PRIMARY_KEY = ["year", "department_code", "table_number", "row_key", "column_key"]
+
+
+# The figures printed only in the 说明 (机关运行经费, 政府采购, 车辆…): one row each.
+TEXT_FIELDS: list[tuple[str, str, str]] = [
+    ("year", "integer", "年度"),
+    ("department_code", "string", "部门代码"),
+    ("department_name", "string", "部门名称"),
+    ("version", "integer", "版本"),
+    ("key", "string", "键"),
+    ("label", "string", "名称"),
+    ("value", "number", "数值（按 unit；读不出数字时为空）"),
+    ("unit", "string", "单位"),
+    ("printed", "string", "原文"),
+    ("section", "string", "说明部分"),
+    ("heading", "string", "所在标题"),
+    ("sentence", "string", "所在句子"),
+]
+
+
+def text_figures_name(year: int) -> str:
+    return f"{resource_name(year)}-text-figures"
+
+
+def text_figures_csv(disclosures: Iterable[Disclosure]) -> bytes:
+    """The figures each disclosure's 说明 print outside its tables, with their sentence
+    (one query for the year)."""
+    by_pk = {d.pk: d for d in disclosures}
+    figures = TextFigure.objects.filter(disclosure_id__in=by_pk).order_by(
+        "disclosure__department__code", "position"
+    )
+    records = (
+        [
+            (d := by_pk[f.disclosure_id]).year_id,
+            d.department.code,
+            d.department.name,
+            d.version,
+            f.key,
+            f.label,
+            f.plain_value or "",
+            f.unit,
+            f.printed,
+            f.section,
+            f.heading,
+            f.sentence,
+        ]
+        for f in figures.iterator()
+    )
+    header = [name for name, _type, _title in TEXT_FIELDS]
+    return write_csv(itertools.chain([header], records), bom=False)
 
 
 def resource_name(year: int) -> str:
@@ -210,7 +259,25 @@ def descriptor(year: int, disclosures: list[Disclosure], *, csv_path: str) -> di
                     "primaryKey": PRIMARY_KEY,
                     "missingValues": [""],
                 },
-            }
+            },
+            {
+                "name": text_figures_name(year),
+                "path": f"{text_figures_name(year)}.csv",
+                "title": "说明中的数字",
+                "description": "只印在说明文字中的数字（机关运行经费、政府采购、车辆、"
+                "单价100万元以上设备、绩效管理的项目数），由平台读出，每项附所在句子。",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [
+                        {"name": n, "type": t, "title": title} for n, t, title in TEXT_FIELDS
+                    ],
+                    "primaryKey": ["year", "department_code", "key"],
+                    "missingValues": [""],
+                },
+            },
         ],
     }
 
@@ -236,4 +303,5 @@ def year_package(
             "datapackage.json", descriptor_json(year, disclosures, csv_path=csv_name(year))
         )
         archive.writestr(csv_name(year), csv if csv is not None else year_csv(disclosures))
+        archive.writestr(f"{text_figures_name(year)}.csv", text_figures_csv(disclosures))
     return out.getvalue()

@@ -168,6 +168,9 @@ def year_datapackage(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_safe
 def year_csv(request: HttpRequest, year: int, resource: str) -> HttpResponse:
+    if resource == package.text_figures_name(year):
+        data = package.text_figures_csv(_year(year))
+        return _file(data, CSV, f"{resource}.csv")
     if resource != package.resource_name(year):
         raise Http404(_("没有这个数据文件。"))
     disclosures = _year(year)
