@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from collections import defaultdict
 
 from django.db.models import Count, Q
@@ -16,7 +18,7 @@ from django_tables2 import RequestConfig
 from disclosure import charts, glossary, selectors
 from disclosure.glance import Change, disclosure_glance
 from disclosure.models import Department, Disclosure, Region, RegionLevel
-from disclosure.money import ZERO
+from disclosure.money import TEN_THOUSAND, ZERO
 from disclosure.pagecache import public_page
 from disclosure.params import text_param, year_param
 from disclosure.tables import DisclosureListTable, board_table
@@ -249,11 +251,7 @@ def board(request: HttpRequest, year: int) -> HttpResponse:
     disclosures = list(selectors.disclosure_search(year=year))
     if not disclosures:
         raise Http404(_("这一年度还没有公开的决算。"))
-    values = selectors.figure_values(disclosures)
-    # A figure no table of a layout prints (the national form's 机关运行经费) is read from
-    # the 说明 (layouts' `text_figures`, stored at import).
-    for d, found in selectors.text_figure_values(disclosures, BOARD_FIGURES).items():
-        values[d] = {**found, **{k: v for k, v in values[d].items() if v is not None}}
+    values, unit, converted = _board_values(disclosures)
     figures, seen = [], set()
     for d in disclosures:
         for key in BOARD_FIGURES:
@@ -273,11 +271,39 @@ def board(request: HttpRequest, year: int) -> HttpResponse:
     table = board_table(rows, figures, order_by=request.GET.get("sort"))
     RequestConfig(request, paginate=False).configure(table)
     totals = {f.key: sum((r[f.key] for r in rows if r[f.key] is not None), ZERO) for f in figures}
-    return render(
-        request,
-        "disclosure/board.html",
-        {"year": year, "table": table, "figures": figures, "totals": totals, "count": len(rows)},
-    )
+    context = {"year": year, "table": table, "figures": figures, "totals": totals}
+    context.update(count=len(rows), unit=unit, converted=converted)
+    return render(request, "disclosure/board.html", context)
+
+
+def _board_values(disclosures) -> tuple[dict[int, dict[str, Decimal | None]], str, bool]:
+    """Each disclosure's board figures in one unit: the unit they are all printed in, or,
+    where tables in 元 and in 万元 meet, every figure in 元 (万元 × 10,000 is exact, so no
+    figure is rounded to be compared). A figure no table of a layout prints (the national
+    form's 机关运行经费) is read from the 说明 (layouts' `text_figures`, stored at import)."""
+    cells = selectors.figure_cells(disclosures)
+    layouts = {d.pk: d.layout_spec for d in disclosures}
+    for pk, found in selectors.text_figure_values(disclosures, BOARD_FIGURES).items():
+        for key, value in found.items():
+            if cells[pk].get(key, (None, ""))[0] is None:
+                cells[pk][key] = (value, layouts[pk].text_figure(key).unit)
+    units = {
+        unit
+        for figures in cells.values()
+        for key, (value, unit) in figures.items()
+        if key in BOARD_FIGURES and value is not None and unit
+    }
+    if len(units) <= 1:
+        unit = units.pop() if units else "元"
+        return {pk: {k: v for k, (v, _u) in f.items()} for pk, f in cells.items()}, unit, False
+    in_yuan = {
+        pk: {
+            key: value * TEN_THOUSAND if value is not None and unit == "万元" else value
+            for key, (value, unit) in figures.items()
+        }
+        for pk, figures in cells.items()
+    }
+    return in_yuan, "元", True
 
 
 @public_page()

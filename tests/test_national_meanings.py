@@ -142,3 +142,25 @@ def test_the_table_export_is_headed_by_the_declared_columns(client, caizhengju):
     assert record["财政拨款“三公”经费/公务接待费/预算数"] == "0.95"
     assert record["财政拨款“三公”经费/合计/决算数"] == ""
     assert record["金额单位"] == "万元"
+
+
+def test_a_board_of_tables_in_yuan_and_in_wan_yuan_shows_every_figure_in_yuan(
+    client, caizhengju, seed_text
+):
+    # The seed (Yunnan form, 元) published for the same year beside the national one (万元).
+    seed_2024 = seed_text.replace("2021", "2024")
+    import_file(data=seed_2024.encode(), department_code="yuxi-xinfang", year=2024, publish=True)
+    response = client.get("/boards/2024/")
+    entries = {row["department"]: row for row in response.context["table"].data.data}
+    assert response.context["unit"] == "元" and response.context["converted"]
+    assert entries["上海市普陀区财政局"]["running_costs"] == Decimal("1846500.00")  # 184.65 万元
+    assert entries["玉溪市信访局"]["running_costs"] == Decimal("1908493.00")  # printed in 元
+    assert response.context["totals"]["running_costs"] == Decimal("3754993.00")
+    page = response.content.decode()
+    assert "按决算数（元）" in page and "都换算为元" in page
+
+
+def test_a_board_of_tables_in_wan_yuan_only_stays_in_wan_yuan(client, caizhengju):
+    response = client.get("/boards/2024/")
+    assert response.context["unit"] == "万元" and not response.context["converted"]
+    assert "按决算数（万元）" in response.content.decode()
