@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
