@@ -99,6 +99,9 @@ def test_a_rounding_difference_in_a_wan_yuan_table_is_information_not_an_error()
     issue = found(report, "inside.hierarchy", "公开05", "20106")
     assert (issue.severity, amounts(issue)) == ("info", ("1234.56", "1234.57", "0.01"))
     assert outcome(report, "inside.hierarchy").status == "passed"
+    # The difference is printed once, with the note that it is rounding.
+    assert issue.message.count("0.01 万元") == 1, issue.message
+    assert "相差 0.01 万元，在万元取整误差之内。" in issue.message
 
 
 @pytest.mark.django_db
