@@ -57,7 +57,7 @@ def _rounding_note(template: str) -> str:
     if "相差 {difference}" in template:
         return template.replace("相差 {difference}", f"相差 {{difference}}，{within}", 1)
     if "{difference}" in template:
-        return f"{template}（{within}。）"
+        return template + _("（在万元取整误差之内。）")
     return _("{base}（相差 {difference}，在万元取整误差之内。）").format(
         base=template.rstrip("。"), difference="{difference}"
     )

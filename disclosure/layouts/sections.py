@@ -57,6 +57,9 @@ class SectionSpec:
     # this column; "" when the section names no rows.
     item_column: str = ""
     item_budget: str = ""
+    # The form asks the section to give the main reason (主要原因) of each change on last
+    # year it states.
+    change_reason: bool = False
 
     def display_heading(self) -> str:
         return self.en if is_english() and self.en else self.heading
@@ -95,6 +98,7 @@ def parse_sections(data: dict, tables: dict) -> tuple[SectionSpec, ...]:
             ),
             item_column=raw.get("item_column", ""),
             item_budget=raw.get("item_budget", ""),
+            change_reason=bool(raw.get("change_reason", False)),
         )
         _validate(slug, section, tables)
         sections.append(section)
