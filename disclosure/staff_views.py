@@ -504,6 +504,23 @@ def workspace_narratives(request, year: int, code: str, version: int):
         formset = NarrativeFormSet(
             initial=[{"id": s.pk, "heading": s.heading, "body": s.body} for s in sections]
         )
+    found = _sentences_found(disclosure)
+    for form in formset.forms:
+        form.text_notes = found.get(form.initial.get("id"), [])
     return render(
         request, "workspace/narratives.html", {"disclosure": disclosure, "formset": formset}
     )
+
+
+def _sentences_found(disclosure: Disclosure) -> dict[int, list[dict]]:
+    """For each text being edited, the sentences the latest check's findings are about."""
+    sections = list(disclosure.narratives.filter(table_number=""))
+    marks = locate(sections, _check_report(disclosure).findings)
+    return {
+        n.pk: [
+            {"sentence": n.body[m.start : m.end], "severity": m.severity, "findings": m.findings}
+            for m in marks[n.pk]
+        ]
+        for n in sections
+        if n.pk in marks
+    }

@@ -161,3 +161,29 @@ def test_the_workspace_marks_both_wrong_sentences_of_the_real_document(client, c
     url = reverse("workspace:disclosure", args=[2024, "pt-czj", caizhengju.version])
     page = client.get(url).content.decode()
     _assert_both_marked_and_linked(page)
+
+
+def test_the_narrative_editor_lists_the_sentences_found_beside_each_text(client, db):
+    from accounts.models import User
+
+    draft = import_file(
+        data=(_shared("real") / CAIZHENGJU).read_bytes(),
+        department_code="pt-czj",
+        department_name="上海市普陀区财政局",
+        year=2024,
+        layout=None,
+    ).disclosure
+    user = User.objects.create_user(
+        "czj", password="Czj-2024-demo!", role="preparer", department=draft.department
+    )
+    client.force_login(user)
+    page = client.get(
+        reverse("workspace:narratives", args=[2024, "pt-czj", draft.version])
+    ).content.decode()
+    noted = re.findall(
+        r'<li><mark class="text-finding error">([^<]*)</mark>\s*<a [^>]*href="([^"]*)"', page
+    )
+    assert len(noted) == 2, noted
+    assert noted[0][0].endswith(TOTAL) and SHARE in noted[1][0]
+    workspace = reverse("workspace:disclosure", args=[2024, "pt-czj", draft.version])
+    assert all(href.startswith(workspace + "#finding-") for _s, href in noted)
