@@ -38,6 +38,7 @@ from disclosure.permissions import (
     overseen_disclosures,
     reads_queues,
 )
+from disclosure.textmarks import locate
 
 NOT_FOUND = "没有找到这份决算。"
 
@@ -229,6 +230,7 @@ def workspace_disclosure(request: HttpRequest, year: int, code: str, version: in
         for key, f in disclosure.layout_spec.figures.items()
     ]
     report = _check_report(disclosure)
+    narratives = list(disclosure.narratives.all())
     return render(
         request,
         "workspace/disclosure.html",
@@ -243,6 +245,8 @@ def workspace_disclosure(request: HttpRequest, year: int, code: str, version: in
             "comparison": comparison,
             "events": disclosure.events.select_related("actor"),
             "report": report,
+            "explanations": [n for n in narratives if not n.table_number],
+            "text_marks": locate(narratives, report.findings),
             "return_event": selectors.return_reasons([disclosure]).get(disclosure.pk),
             "highlights": _highlights(disclosure),
             "return_form": ReturnForm(),
@@ -500,6 +504,23 @@ def workspace_narratives(request, year: int, code: str, version: int):
         formset = NarrativeFormSet(
             initial=[{"id": s.pk, "heading": s.heading, "body": s.body} for s in sections]
         )
+    found = _sentences_found(disclosure)
+    for form in formset.forms:
+        form.text_notes = found.get(form.initial.get("id"), [])
     return render(
         request, "workspace/narratives.html", {"disclosure": disclosure, "formset": formset}
     )
+
+
+def _sentences_found(disclosure: Disclosure) -> dict[int, list[dict]]:
+    """For each text being edited, the sentences the latest check's findings are about."""
+    sections = list(disclosure.narratives.filter(table_number=""))
+    marks = locate(sections, _check_report(disclosure).findings)
+    return {
+        n.pk: [
+            {"sentence": n.body[m.start : m.end], "severity": m.severity, "findings": m.findings}
+            for m in marks[n.pk]
+        ]
+        for n in sections
+        if n.pk in marks
+    }

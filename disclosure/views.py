@@ -142,7 +142,7 @@ def disclosure_detail(
         {
             "disclosure": disclosure,
             "body": SimpleLazyObject(build),  # built only when the cached body is missing
-            "cache_key": _body_cache_key(disclosure, unit, history),
+            "cache_key": _body_cache_key(disclosure, unit, history, quality),
             "layout": disclosure.layout_spec,
             "unit": unit,
             "history": history,
@@ -150,6 +150,7 @@ def disclosure_detail(
             "is_current": versions[0].pk == disclosure.pk,
             "terms": glossary.terms(),
             "quality": quality,
+            "text_marks": _text_marks(disclosure, quality),
             "glance": disclosure_glance(disclosure, report=quality, history=history),
         },
     )
@@ -161,11 +162,22 @@ def _quality_report(disclosure: Disclosure):
     return check_report(disclosure)
 
 
-def _body_cache_key(disclosure: Disclosure, unit: str | None, history) -> str:
+def _text_marks(disclosure: Disclosure, report) -> dict:
+    """The sentences the findings of the text are about, marked where the text is shown."""
+    from disclosure.textmarks import TEXT_RULES, locate
+
+    if not any(f.rule.startswith(TEXT_RULES) for f in report.findings):
+        return {}
+    return locate(disclosure.narratives.all(), report.findings)
+
+
+def _body_cache_key(disclosure: Disclosure, unit: str | None, history, report) -> str:
     # A published version never changes; a correction is a new version (new pk). The years
     # chart depends on the department's other years, so their versions are in the key too.
     years = "-".join(str(d.pk) for d in history)
-    return f"{disclosure.pk}:{disclosure.content_digest[:16]}:{unit or ''}:{years}"
+    # The sentences marked in the text follow the latest check run.
+    run = report.run.pk if report.run else ""
+    return f"{disclosure.pk}:{disclosure.content_digest[:16]}:{unit or ''}:{years}:{run}"
 
 
 @public_page("unit")

@@ -18,7 +18,7 @@ from tests.workbooks import national_workbook
 def test_every_rule_is_declared_once_with_a_chinese_title_severity_and_contract():
     rules = all_rules()
     ids = [r.id for r in rules]
-    assert len(ids) == len(set(ids)) == 45
+    assert len(ids) == len(set(ids)) == 48
     for r in rules:
         assert r.group in RULE_MODULES and r.severity in SEVERITIES
         assert any("\u4e00" <= ch <= "\u9fff" for ch in str(r.title)), r.id
@@ -99,6 +99,9 @@ def test_a_rounding_difference_in_a_wan_yuan_table_is_information_not_an_error()
     issue = found(report, "inside.hierarchy", "公开05", "20106")
     assert (issue.severity, amounts(issue)) == ("info", ("1234.56", "1234.57", "0.01"))
     assert outcome(report, "inside.hierarchy").status == "passed"
+    # The difference is printed once, with the note that it is rounding.
+    assert issue.message.count("0.01 万元") == 1, issue.message
+    assert "相差 0.01 万元，在万元取整误差之内。" in issue.message
 
 
 @pytest.mark.django_db

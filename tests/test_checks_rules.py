@@ -56,6 +56,9 @@ SECTION_RULES_NOT_CHECKED = {
     "wording.years": ("not_checked", "说明中没有“YYYY年度”或“截至YYYY年12月31日”字样。"),
     "wording.department": ("not_checked", "说明中没有印部门名称的部分标题（“第N部分……”）。"),
     "wording.empty_tables": ("not_checked", "没有说明金额表的说明节。"),
+    # Its sections ask for no reason of a change (the national form's do: the failing
+    # case is in tests/test_checks_wording_rules.py).
+    "wording.change_reasons": ("not_checked", "本表式没有要求说明变动原因的说明节。"),
     "wording.units": (
         "not_checked",
         "说明的金额都已逐项与表对照（含单位），没有其他需要检查单位的说明。",
@@ -468,8 +471,27 @@ def test_wording_placeholders_are_flagged_in_a_heading(clean):
     assert issue.message == "二、某某说明的标题留有模板占位符“某某”：“二、某某说明”。"
 
 
+def test_wording_zero_totals_a_total_of_nothing_of_a_department_that_spent(clean):
+    NarrativeSection.objects.filter(disclosure=clean, position=2).update(
+        body="本年度收入支出总计0万元。"
+    )
+    issue = found(run_checks(clean), "wording.zero_totals", "公开10", "二、其他需说明的情况")
+    assert issue.severity == "error"
+    assert issue.message == (
+        "二、其他需说明的情况：“本年度收入支出总计0万元”写的总数为 0，而本公开的各表列有收支金额。"
+    )
+
+
+def test_wording_empty_statement_says_why_the_table_is_empty(clean):
+    assert outcome(run_checks(clean), "wording.empty_statement").status == "passed"
+    DisclosureTable.objects.filter(disclosure=clean, number="07").update(statement="本表无数据。")
+    issue = found(run_checks(clean), "wording.empty_statement", "公开07", "")
+    assert issue.severity == "warning"
+    assert issue.message.startswith("公开07的空表说明“本表无数据。”没有写明本单位没有哪项收支")
+
+
 # The text.* and the other wording.* rules fail on the real national document with planted
-# mistakes: tests/test_checks_real_document.py.
+# mistakes: tests/test_checks_real_document.py, tests/test_checks_wording_rules.py.
 
 
 def test_narrative_identity_the_printed_department_is_the_departments_name(clean):

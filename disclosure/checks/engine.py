@@ -50,6 +50,19 @@ def rounding_allowance(unit: str, parts: int | None) -> Decimal:
     return max(WAN_ROUNDING, (parts + 1) * HALF_CENT_WAN)
 
 
+def _rounding_note(template: str) -> str:
+    """The template of a difference within the 万元 rounding allowance: it says so, and
+    prints the difference once (most templates already print it: "相差 {difference}")."""
+    within = _("在万元取整误差之内")
+    if "相差 {difference}" in template:
+        return template.replace("相差 {difference}", f"相差 {{difference}}，{within}", 1)
+    if "{difference}" in template:
+        return template + _("（在万元取整误差之内。）")
+    return _("{base}（相差 {difference}，在万元取整误差之内。）").format(
+        base=template.rstrip("。"), difference="{difference}"
+    )
+
+
 def printed_count(rows: Iterable, column: str) -> int:
     """How many of these rows print a figure in the column (a blank is exact, not rounded)."""
     return sum(1 for r in rows if r is not None and r.cells.get(column, (None, ""))[0] is not None)
@@ -264,9 +277,7 @@ class Reporter:
             return True
         if unit == "万元" and abs(difference) <= rounding_allowance(unit, rounded_parts):
             severity = INFO
-            template = _("{base}（相差 {difference}，在万元取整误差之内。）").format(
-                base=template.rstrip("。"), difference="{difference}"
-            )
+            template = _rounding_note(template)
         self._add(
             table,
             row=row,

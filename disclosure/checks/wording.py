@@ -11,11 +11,11 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from disclosure.checks.engine import ERROR, WARNING, rule
+from disclosure.checks.engine import ERROR, WARNING, NotChecked, rule
 from disclosure.checks.loader import Context, TableData
 from disclosure.checks.meanings import PLACEHOLDER_PATTERN
 from disclosure.checks.narrative import text_table
-from disclosure.checks.sentences import Statement
+from disclosure.checks.sentences import Statement, paragraphs, sentences
 from disclosure.checks.text import Text, bound_texts, texts
 from disclosure.layouts import squash
 
@@ -370,3 +370,130 @@ def empty_tables(ctx, out):
             where=text.where,
             name=table.label,
         )
+
+
+# A total stated as nothing: "收入支出总计0万元", "合计为0元".
+ZERO_TOTAL = re.compile(r"(总计|合计|总额)[^，。；：,;:\d]{0,12}?(?<![\d.,])0(?:\.0+)?\s*(万元|元)")
+
+
+def _spent(table: TableData | None) -> bool:
+    """Whether a table prints any amount other than nothing."""
+    return (
+        table is not None
+        and table.present
+        and any(value for row in table.rows for value, _mark in row.cells.values())
+    )
+
+
+@rule(
+    "wording.zero_totals",
+    gettext_lazy("有收支的部门，说明中没有写成“总计0万元”的总数"),
+    severity=ERROR,
+    reads=("text",),
+)
+def zero_totals(ctx, out):
+    """No text, in any section, states a total of nothing ("收入支出总计0万元") when the
+    table it explains prints money — or, for a text explaining no table, when the
+    department's tables print money: a template's figure left in. A section of a table
+    published empty may say its total is nothing."""
+    out.cannot(_("没有说明正文。"))
+    spent = any(_spent(t) for t in ctx.tables.values() if t.spec.is_amount_table)
+    for text in texts(ctx):
+        body = text.narrative.body
+        table = home(ctx, text)
+        own = text.table if text.table and text.table.spec.is_amount_table else None
+        if body.strip():
+            out.checked()
+        for m in ZERO_TOTAL.finditer(body):
+            if table is None or not (_spent(own) if own else spent):
+                continue
+            out.flag(
+                table,
+                row_key=text.key,
+                row_text=text.where,
+                column=f"zero-{m.start()}",
+                column_text=_("正文"),
+                template=_("{where}：“{clause}”写的总数为 0，而{name}列有收支金额。"),
+                where=text.where,
+                clause=_clause(body, m.start(), m.end()).strip(),
+                name=own.label if own else _("本公开的各表"),
+            )
+
+
+NO_DATA_ONLY = re.compile(r"(?:故|因此|所以)?本表(?:无数据|没有数据|为空表?)")
+EMPTY_EXAMPLE = gettext_lazy("如“本单位本年度没有政府性基金预算财政拨款收入和支出，故本表无数据。”")
+
+
+@rule(
+    "wording.empty_statement",
+    gettext_lazy("空表的说明写明本表无数据及其原因"),
+    severity=WARNING,
+    reads=("layout",),
+)
+def empty_statement(ctx, out):
+    """A table published empty says, in its own statement, that it has no data and why:
+    the department had no such money ("上海市普陀区财政局无政府性基金预算财政拨款支出，
+    故本表无数据。"). "本表无数据。" alone, or words that say neither, are reported (a
+    missing statement is structure.tables_present's)."""
+    out.cannot(_("没有附说明的空表。"))
+    for table in ctx.tables.values():
+        said = table.statement.strip()
+        if table.state != "empty" or not said:
+            continue
+        out.checked()
+        if NOTHING_SAID.search(NO_DATA_ONLY.sub("", said)):
+            continue
+        out.flag(
+            table,
+            column="statement",
+            column_text=_("空表说明"),
+            template=_(
+                "{table}的空表说明“{said}”没有写明本单位没有哪项收支、故本表无数据（{example}）。"
+            ),
+            said=said,
+            example=str(EMPTY_EXAMPLE),
+        )
+
+
+CHANGE = re.compile(r"(增加|减少|增长|下降)\s*了?\s*\d")
+ON_LAST_YEAR = ("相比", "比", "较", "同比", "上年")
+REASON = re.compile(r"原因|主要是|由于")
+
+
+@rule(
+    "wording.change_reasons",
+    gettext_lazy("表式要求说明原因的说明节，所述与上年相比的增减写明主要原因"),
+    severity=WARNING,
+    reads=("text",),
+)
+def change_reasons(ctx, out):
+    """In a section the form asks for the reason of a change (layouts' `change_reason`:
+    "……增加（减少）XXX万元，增长（下降）XX%。主要原因：……"), each sentence stating a
+    change on last year is followed in its paragraph, or by the next sentence, by its
+    主要原因 ("主要原因", "主要是", "由于")."""
+    if not any(s.change_reason for s in ctx.layout.sections):
+        raise NotChecked(_("本表式没有要求说明变动原因的说明节。"))
+    out.cannot(_("说明中没有与上年相比的增减表述。"))
+    for text in texts(ctx):
+        if text.section is None or not text.section.change_reason:
+            continue
+        table = home(ctx, text)
+        said = [sentences(p) for p in paragraphs(text.narrative.body)]
+        for p, group in enumerate(said):
+            following = said[p + 1][:1] if p + 1 < len(said) else []
+            for i, sentence in enumerate(group):
+                if not CHANGE.search(sentence) or not any(w in sentence for w in ON_LAST_YEAR):
+                    continue
+                out.checked()
+                if table is None or REASON.search("".join(group[i:] + following)):
+                    continue
+                out.flag(
+                    table,
+                    row_key=text.key,
+                    row_text=text.where,
+                    column=f"change-reason-{p}-{i}",
+                    column_text=_("第 {n} 段").format(n=p + 1),
+                    template=_("{where}：“{sentence}”说明了与上年相比的增减，没有说明主要原因。"),
+                    where=text.where,
+                    sentence=sentence.strip(),
+                )

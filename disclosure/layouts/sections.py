@@ -83,6 +83,9 @@ class SectionSpec:
     item_budget: str = ""
     # Figures printed only in this section's text, kept as data (disclosure/textfigures.py).
     text_figures: tuple[TextFigureSpec, ...] = ()
+    # The form asks the section to give the main reason (主要原因) of each change on last
+    # year it states.
+    change_reason: bool = False
 
     def display_heading(self) -> str:
         return self.en if is_english() and self.en else self.heading
@@ -132,6 +135,7 @@ def parse_sections(data: dict, tables: dict) -> tuple[SectionSpec, ...]:
                 )
                 for f in raw.get("text_figures", [])
             ),
+            change_reason=bool(raw.get("change_reason", False)),
         )
         _validate(slug, section, tables)
         sections.append(section)

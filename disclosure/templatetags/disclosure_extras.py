@@ -86,6 +86,20 @@ def markdown_safe(text: str):
     return mark_safe(clean)  # sanitised by nh3 just above
 
 
+@register.simple_tag
+def narrative_html(narrative, text_marks=None, markdown: bool = True):
+    """A section's body as the page shows it (Markdown through the sanitiser, else plain
+    text with line breaks), each sentence a finding is about marked and linked to it."""
+    from django.utils.html import linebreaks
+
+    from disclosure.textmarks import marked_body
+
+    marks = text_marks.get(narrative.pk, []) if hasattr(text_marks, "get") else []
+    if markdown:
+        return marked_body(narrative.body, marks, markdown_safe)
+    return marked_body(narrative.body, marks, lambda text: linebreaks(text, autoescape=True))
+
+
 @register.filter
 def unit_label(unit: str) -> str:
     """元 / 万元 in the reader's language."""

@@ -1,0 +1,55 @@
+"""In Chromium, a finding of the text takes the reader to its sentence: the link scrolls the
+marked sentence of the real 财政局 document into view and focuses it, and the words after
+the sentence lead back to the finding."""
+
+import pytest
+
+from tests.browser import ARTIFACTS, browser_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def caizhengju(transactional_db):
+    from tests.helpers import import_file
+    from tests.test_import_pdf import CAIZHENGJU, _shared
+
+    return import_file(
+        data=(_shared("real") / CAIZHENGJU).read_bytes(),
+        department_code="pt-czj",
+        department_name="上海市普陀区财政局",
+        year=2024,
+        layout=None,
+        publish=True,
+    ).disclosure
+
+
+def _in_view(page, selector: str) -> bool:
+    return page.eval_on_selector(
+        selector,
+        "e => { const r = e.getBoundingClientRect();"
+        " return r.bottom > 0 && r.top < window.innerHeight && r.height > 0; }",
+    )
+
+
+def test_the_finding_leads_to_its_sentence_and_back(live_server, caizhengju):
+    with browser_page() as (page, problems):
+        page.goto(live_server.url + "/disclosures/2024/pt-czj/")
+        page.locator(".quality-panel summary").click()
+        link = page.locator(".quality-panel a.to-text").first
+        target = link.get_attribute("href")
+        assert target.startswith("#mark-")
+        assert not _in_view(page, target)
+        link.click()
+        page.wait_for_function("id => location.hash === id", arg=target)
+        assert _in_view(page, target)
+        assert page.evaluate("() => document.activeElement.id") == target[1:]
+        assert "0.3万元" in page.locator(target).inner_text()
+        page.screenshot(path=str(ARTIFACTS / "text-marks-sentence.png"))
+        # The words after the sentence lead back to the finding in the panel.
+        back = page.locator(f"{target} ~ a.text-finding-note").first
+        finding = back.get_attribute("href")
+        back.click()
+        page.wait_for_function("id => location.hash === id", arg=finding)
+        assert _in_view(page, finding)
+        assert problems == []
