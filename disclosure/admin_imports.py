@@ -45,7 +45,7 @@ from import_export.results import RowResult
 from accounts.models import Role
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.flat import blank_template
-from disclosure.importing.services import import_refusal, workbook_import, year_refusal
+from disclosure.importing.services import import_refusal, year_refusal
 from disclosure.importing.sources import check_size
 from disclosure.layouts import DEFAULT_LAYOUT, LayoutError, get_layout, layout_choices
 from disclosure.models import Disclosure
@@ -55,16 +55,14 @@ from disclosure.opendata.formats import flat_workbook
 from disclosure.opendata.tabular import flat_table, table_csv
 from disclosure.opendata.workbook import disclosure_workbook
 from disclosure.permissions import is_reviewer
-from disclosure.previews import workbook_import_preview
+from disclosure.previews import held_import, held_preview
 from disclosure.resources.base import UploadFormat
 from disclosure.selectors import disclosure_tables
 from disclosure.uploads import (
     UploadExpired,
     UserUploadStorage,
     upload_owner,
-    upload_read,
     upload_remove,
-    upload_save,
 )
 
 MAX_PROBLEMS_SHOWN = 50
@@ -342,6 +340,16 @@ def _context(admin, request: HttpRequest, title: str, **extra) -> dict:
     }
 
 
+def _problems(exc: ImportRejected) -> list[str]:
+    """The problems of a refused file, the first MAX_PROBLEMS_SHOWN of them."""
+    problems = [str(p) for p in exc.problems[:MAX_PROBLEMS_SHOWN]]
+    if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+        problems.append(
+            _("……另有 %(n)s 个问题未列出。") % {"n": len(exc.problems) - MAX_PROBLEMS_SHOWN}
+        )
+    return problems
+
+
 def workbook_upload(admin, request: HttpRequest) -> HttpResponse:
     """Upload (GET: the form) and preview (POST): nothing is saved but the file itself."""
     department_id = preparer_department_id(request)
@@ -357,10 +365,9 @@ def workbook_upload(admin, request: HttpRequest) -> HttpResponse:
         if refusal:
             problems = [refusal]
         else:
-            data = upload.read()
             try:
-                preview = workbook_import_preview(
-                    data=data,
+                preview, token = held_preview(
+                    data=upload.read(),
                     department=department,
                     year=year,
                     layout=layout,
@@ -368,23 +375,8 @@ def workbook_upload(admin, request: HttpRequest) -> HttpResponse:
                     user=request.user,
                 )
             except ImportRejected as exc:
-                problems = [str(p) for p in exc.problems[:MAX_PROBLEMS_SHOWN]]
-                if len(exc.problems) > MAX_PROBLEMS_SHOWN:
-                    problems.append(
-                        _("……另有 %(n)s 个问题未列出。")
-                        % {"n": len(exc.problems) - MAX_PROBLEMS_SHOWN}
-                    )
+                problems = _problems(exc)
             else:
-                token = upload_save(
-                    user_id=request.user.pk,
-                    data=data,
-                    meta={
-                        "department": department.pk,
-                        "year": year,
-                        "layout": layout,
-                        "filename": upload.name[:255],
-                    },
-                )
                 return TemplateResponse(
                     request,
                     "admin/disclosure/workbook_preview.html",
@@ -421,33 +413,14 @@ def workbook_confirm(admin, request: HttpRequest) -> HttpResponse:
     if department_id is None:
         raise PermissionDenied
     form_url = reverse("admin:disclosure_disclosure_workbook", current_app=admin.admin_site.name)
-    token = request.POST.get("token", "")
     try:
-        stored = upload_read(user_id=request.user.pk, token=token)
+        result = held_import(token=request.POST.get("token", ""), user=request.user)
     except UploadExpired:
         messages.error(request, _("上传的文件已过期或已导入，请重新上传。"))
         return redirect(form_url)
-    meta = stored.meta
-    department = request.user.department
-    if meta.get("department") != department_id:
-        raise PermissionDenied
-    refusal = year_refusal(request.user, department, meta["year"])
-    if refusal:
-        messages.error(request, refusal)
-        return redirect(form_url)
-    try:
-        result = workbook_import(
-            actor=request.user,
-            data=stored.data,
-            department_code=department.code,
-            year=meta["year"],
-            layout=meta["layout"],
-            filename=meta.get("filename", ""),
-        )
     except ImportRejected as exc:
         messages.error(request, _("文件未导入，数据库未作任何改动：%(why)s") % {"why": exc})
         return redirect(form_url)
-    upload_remove(user_id=request.user.pk, token=token)
     messages.success(request, result.summary())
     return redirect(
         reverse(

@@ -11,9 +11,11 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from disclosure.importing.errors import ImportRejected
 from disclosure.importing.sources import PDF_MAGIC
 from disclosure.layouts import DEFAULT_LAYOUT
 from disclosure.models import Department, Disclosure
@@ -22,6 +24,7 @@ from disclosure.money import format_amount
 from disclosure.opendata.flat import flat_rows
 from disclosure.opendata.tabular import flat_columns
 from disclosure.selectors import disclosure_tables, figure_values
+from disclosure.uploads import upload_read, upload_remove, upload_save
 
 
 @dataclass
@@ -92,6 +95,10 @@ class WorkbookPreview:
     figures: list[tuple[str, str]]
     findings: list[FindingLine]
     rules: dict[str, int]
+    layout: str = ""  # the layout read (detected when none was given)
+    # The reader's proof (count and sum of the amounts read against those stored) and its
+    # notes: unknown 说明 headings, what it did not read.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -113,7 +120,7 @@ def workbook_import_preview(
     year: int,
     user,
     filename: str = "",
-    layout: str = DEFAULT_LAYOUT,
+    layout: str | None = DEFAULT_LAYOUT,
 ) -> WorkbookPreview:
     """Describe what importing `data` into the department's draft for `year` would do;
     nothing is saved. Raises ImportRejected exactly as the import would."""
@@ -133,6 +140,56 @@ def workbook_import_preview(
     if data.lstrip()[:4] == PDF_MAGIC:  # drawn after the rollback: no transaction held
         _show_pages(preview, result.content, data)
     return preview
+
+
+def held_preview(
+    *, data: bytes, department: Department, year: int, user, filename: str, layout: str | None
+) -> tuple[WorkbookPreview, str]:
+    """The preview of an upload, and the token under which its bytes are kept for the
+    confirmation: in the user's own upload directory (`uploads`), expiring, bound to the
+    department and year previewed. Raises ImportRejected as the import would; a refused
+    file is not kept."""
+    preview = workbook_import_preview(
+        data=data, department=department, year=year, user=user, filename=filename, layout=layout
+    )
+    token = upload_save(
+        user_id=user.pk,
+        data=data,
+        meta={
+            "department": department.pk,
+            "year": year,
+            "layout": preview.layout,  # the confirmation reads it as the preview did
+            "filename": filename[:255],
+        },
+    )
+    return preview, token
+
+
+def held_import(*, token: str, user):
+    """Import for real the upload the user previewed under `token`, through the one import
+    service (which asks the permission again), then forget it. Raises UploadExpired (not
+    this user's, expired or confirmed already), PermissionDenied (the user no longer
+    prepares that department) or ImportRejected (the one refusal of the import)."""
+    from disclosure.importing.services import workbook_import, year_refusal
+
+    stored = upload_read(user_id=user.pk, token=token)
+    meta = stored.meta
+    department = user.department
+    if department is None or meta.get("department") != department.pk:
+        raise PermissionDenied
+    refusal = year_refusal(user, department, meta["year"])
+    if refusal:
+        raise ImportRejected.single(refusal)
+    result = workbook_import(
+        actor=user,
+        data=stored.data,
+        department_code=department.code,
+        year=meta["year"],
+        layout=meta["layout"],
+        filename=meta.get("filename", ""),
+    )
+    upload_remove(user_id=user.pk, token=token)
+    return result
 
 
 def _show_pages(preview: WorkbookPreview, content, data: bytes) -> None:
@@ -231,6 +288,8 @@ def _describe(result) -> WorkbookPreview:
         figures=figures,
         findings=findings,
         rules=rules,
+        layout=result.content.layout,
+        notes=result.notes(),
     )
 
 

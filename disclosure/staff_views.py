@@ -26,6 +26,7 @@ from accounts.models import Role
 from disclosure import selectors, workflow
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.services import workbook_import, year_refusal
+from disclosure.importing.sources import PDF_MAGIC
 from disclosure.models import AuditEvent, Disclosure, Finding, PdfBuild
 from disclosure.models.statements import NARRATIVE_MAX_CHARS, Status
 from disclosure.params import id_param, year_param
@@ -38,7 +39,9 @@ from disclosure.permissions import (
     overseen_disclosures,
     reads_queues,
 )
+from disclosure.previews import held_import, held_preview
 from disclosure.textmarks import locate
+from disclosure.uploads import UploadExpired
 
 NOT_FOUND = "没有找到这份决算。"
 
@@ -61,7 +64,9 @@ def _staff_only(user) -> None:
 
 class UploadForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
-    file = forms.FileField(label=gettext_lazy("决算公开表文件（XLSX、CSV 或制表符分隔的文本）"))
+    file = forms.FileField(
+        label=gettext_lazy("决算公开表文件（XLSX、CSV、制表符分隔的文本或公开的 PDF）")
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -168,12 +173,34 @@ def workspace(request: HttpRequest) -> HttpResponse:
     return render(request, "workspace/home.html", context)
 
 
-@login_required
-@require_POST
-def workspace_upload(request: HttpRequest) -> HttpResponse:
+def _preparer(request: HttpRequest):
     user = request.user
     if not user.department_id or user.role != Role.PREPARER:
         raise Http404(NOT_FOUND)
+    return user
+
+
+def _refused(request: HttpRequest, exc: ImportRejected) -> HttpResponse:
+    """A refused file: its problems on the upload form, the form keeping the year."""
+    request.session["import_problems"] = [str(p) for p in exc.problems[:50]]
+    messages.error(request, _("文件未导入，数据库未作任何改动。问题如下："))
+    return redirect("workspace:home")
+
+
+def _imported(request: HttpRequest, result) -> HttpResponse:
+    request.session.pop("upload_year", None)
+    messages.success(request, result.summary())
+    d = result.disclosure
+    return redirect("workspace:disclosure", d.year_id, d.department.code, d.version)
+
+
+@login_required
+@require_POST
+def workspace_upload(request: HttpRequest) -> HttpResponse:
+    """A workbook or text file is imported at once; a PDF is read, not typed, so it is
+    previewed first (its tables beside the page regions they were read from) and kept
+    under a token until the preparer confirms (`workspace_upload_confirm`)."""
+    user = _preparer(request)
     form = UploadForm(request.POST, request.FILES)
     year_text = request.POST.get("year", "")
     if year_text.isdigit():
@@ -189,22 +216,48 @@ def workspace_upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, refusal)
         return redirect("workspace:home")
     upload = form.cleaned_data["file"]
+    data = upload.read()
     try:
+        if data.lstrip()[:4] == PDF_MAGIC:
+            preview, token = held_preview(
+                data=data,
+                department=user.department,
+                year=year,
+                user=user,
+                filename=upload.name,
+                layout=None,  # a published PDF's layout is found from its tables' titles
+            )
+            return render(
+                request,
+                "workspace/import_preview.html",
+                {"preview": preview, "token": token, "filename": upload.name, "year": year},
+            )
         result = workbook_import(
             actor=user,
-            data=upload.read(),
+            data=data,
             filename=upload.name,
             department_code=user.department.code,
             year=year,
         )
     except ImportRejected as exc:
-        request.session["import_problems"] = [str(p) for p in exc.problems[:50]]
-        messages.error(request, _("文件未导入，数据库未作任何改动。问题如下："))
+        return _refused(request, exc)
+    return _imported(request, result)
+
+
+@login_required
+@require_POST
+def workspace_upload_confirm(request: HttpRequest) -> HttpResponse:
+    """Import the PDF the preparer previewed: the held bytes, read again, through the one
+    import service, which asks the permission again."""
+    user = _preparer(request)
+    try:
+        result = held_import(token=request.POST.get("token", ""), user=user)
+    except (UploadExpired, PermissionDenied):
+        messages.error(request, _("上传的文件已过期或已导入，请重新上传。"))
         return redirect("workspace:home")
-    request.session.pop("upload_year", None)
-    messages.success(request, result.summary())
-    d = result.disclosure
-    return redirect("workspace:disclosure", d.year_id, d.department.code, d.version)
+    except ImportRejected as exc:
+        return _refused(request, exc)
+    return _imported(request, result)
 
 
 # ------------------------------------------------------------------ one disclosure

@@ -9,6 +9,7 @@ one = "<int:year>/<slug:code>/v<int:version>/"
 urlpatterns = [
     path("", views.workspace, name="home"),
     path("upload/", views.workspace_upload, name="upload"),
+    path("upload/confirm/", views.workspace_upload_confirm, name="upload_confirm"),
     path(one, views.workspace_disclosure, name="disclosure"),
     path(one + "submit/", views.workspace_submit, name="submit"),
     path(one + "return/", views.workspace_return, name="return"),

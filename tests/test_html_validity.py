@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from disclosure.models.statements import Status
 from tests.helpers import import_file
+from tests.test_import_pdf import CAIZHENGJU, _shared
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +98,12 @@ def validator_errors(pages: dict[str, str], tmp_path: Path) -> dict[str, list[st
     return errors
 
 
+@pytest.fixture
+def held_uploads(settings, tmp_path):
+    """Uploads held between a preview and its confirmation go to a temporary directory."""
+    settings.PORTAL_UPLOAD_DIR = tmp_path / "uploads"
+
+
 def _fetch(client, path) -> str:
     response = client.post(*path) if isinstance(path, tuple) else client.get(path)
     assert response.status_code in {200, 404}, (path, response.status_code)
@@ -105,7 +113,7 @@ def _fetch(client, path) -> str:
 @pytest.mark.skipif(
     not (VNU.exists() and JAVA), reason="vnu.jar or Java missing: run scripts/bootstrap --test"
 )
-def test_every_main_page_has_no_html_errors(client, seed_bytes, reviewer, tmp_path):
+def test_every_main_page_has_no_html_errors(client, seed_bytes, reviewer, tmp_path, held_uploads):
     from accounts.models import User
 
     cache.clear()
@@ -121,6 +129,11 @@ def test_every_main_page_has_no_html_errors(client, seed_bytes, reviewer, tmp_pa
     assert all('<html lang="en"' in pages[f"en {path}"] for path in ENGLISH)
     client.force_login(preparer)
     pages |= {f"preparer {p}": _fetch(client, p) for p in PREPARER}
+    # A published PDF is previewed before it is stored: its tables beside the page regions.
+    pdf = SimpleUploadedFile("决算.pdf", (_shared("real") / CAIZHENGJU).read_bytes())
+    preview = client.post("/workspace/upload/", {"year": 2024, "file": pdf})
+    assert preview.status_code == 200 and "确认导入" in preview.content.decode()
+    pages["preparer PDF preview"] = preview.content.decode()
     draft.status = Status.SUBMITTED
     draft.save()
     client.force_login(reviewer)

@@ -58,18 +58,24 @@ class ImportResult:
         ]
         if missing:
             parts.append("未提供：" + "、".join(missing))
+        parts += self.notes()
+        return "；".join(parts) + "。"
+
+    def notes(self) -> list[str]:
+        """What the reader proves and notes about the file: the count and sum of its amounts
+        against those stored, what it did not read, the 说明 headings it did not know."""
+        notes = []
         proof = self.content.proof
         if proof:
-            parts.append(
+            notes.append(
                 f"金额 {proof['stored']} 个，合计 {proof['stored_sum']}，"
                 f"与来源中的 {proof['source_cells']} 个（合计 {proof['source_sum']}）一致"
             )
         if self.content.ignored_sheets:
-            parts.append("未读取的工作表（无表无金额）：" + "、".join(self.content.ignored_sheets))
+            notes.append("未读取的工作表（无表无金额）：" + "、".join(self.content.ignored_sheets))
         if self.other_sections:
-            parts.append("未识别的说明标题（按“其他”保存）：" + "、".join(self.other_sections))
-        parts += self.content.findings
-        return "；".join(parts) + "。"
+            notes.append("未识别的说明标题（按“其他”保存）：" + "、".join(self.other_sections))
+        return notes + list(self.content.findings)
 
     @property
     def other_sections(self) -> list[str]:
