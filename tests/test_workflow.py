@@ -250,3 +250,21 @@ def test_explanations_are_markdown_sanitised_on_the_public_page(
     assert "<strong>本年支出</strong>增长。" in body
     assert "<script" not in body and "javascript:" not in body
     assert "onerror" not in body and "<img" not in body
+
+
+def test_each_line_of_an_explanation_stays_a_line_on_the_public_page(
+    client, seed_draft, preparer, reviewer
+):
+    # As a PDF's 名词解释 is read: one item per line, no blank line between them.
+    workflow.narrative_save(
+        disclosure=seed_draft,
+        user=preparer,
+        sections=[
+            {"heading": "名词解释", "body": "一、财政拨款收入：指……。\n二、事业收入：指……。"}
+        ],
+    )
+    set_status(seed_draft, Status.APPROVED)
+    workflow.disclosure_publish(disclosure=seed_draft, user=reviewer)
+    page = client.get("/disclosures/2021/yuxi-xinfang/").content.decode()
+    body = page.split('id="explanations"')[1].split("</section>")[0]
+    assert "一、财政拨款收入：指……。<br" in body and "二、事业收入" in body

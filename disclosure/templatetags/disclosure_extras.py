@@ -75,7 +75,9 @@ def markdown_safe(text: str):
     import nh3
     from django.utils.safestring import mark_safe
 
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
+    # A line break is kept as one: 说明 read from PDFs and workbooks put each item
+    # (一、二、…) on its own line, and a preparer who breaks a line means it.
+    html = markdown.markdown(text or "", extensions=["tables", "sane_lists", "nl2br"])
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
