@@ -116,7 +116,7 @@ def test_a_report_is_grouped_by_table_in_layout_order(seed_draft):
         "公开12",
     ]
     assert (report.errors, report.warnings, report.infos) == (38, 13, 0)
-    assert (report.passed, report.failed, report.not_checked) == (20, 14, 11)
+    assert (report.passed, report.failed, report.not_checked) == (22, 14, 12)
     assert report.summary()["findings"] == {"error": 38, "warning": 13, "info": 0}
 
 
@@ -149,7 +149,7 @@ def test_the_report_partial_shows_findings_and_the_explanation_form(seed_draft, 
     html = render_to_string(
         "checks/_report.html", {"report": report, "can_explain": True, "explain_url": "/x/"}
     )
-    assert "共 45 条规则：20 条通过，14 条未通过，11 条未检查。" in html
+    assert "共 48 条规则：22 条通过，14 条未通过，12 条未检查。" in html
     assert '<a href="#t02">公开02 收入决算表</a>' in html
     assert "还有 35.00 元说不清来源" in html
     assert html.count('name="reason"') == report.warnings
@@ -202,8 +202,8 @@ def test_a_stored_location_reads_back_as_written():
 def test_the_public_quality_panel_counts_rules_warnings_and_errors(seed_disclosure):
     html = render_to_string("checks/_quality_panel.html", {"report": check_report(seed_disclosure)})
     assert "<details>" in html
-    assert "20 条规则通过" in html and "13 个警告" in html and "38 个错误" in html
-    assert "11 条未检查" in html
+    assert "22 条规则通过" in html and "13 个警告" in html and "38 个错误" in html
+    assert "12 条未检查" in html
     assert "“未检查”表示缺少所需的表或数据，不代表通过" in html
 
 
@@ -211,7 +211,7 @@ def test_check_disclosure_prints_json(seed_draft, capsys):
     call_command("check_disclosure", department="yuxi-xinfang", year=2021, format="json")
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"findings", "rules"}
-    assert len(data["findings"]) == 51 and len(data["rules"]) == 45
+    assert len(data["findings"]) == 51 and len(data["rules"]) == 48
     finding = next(f for f in data["findings"] if f["rule"] == "between.non_fiscal")
     assert {
         k: finding[k] for k in ("table", "row", "column", "expected", "actual", "difference")
@@ -234,7 +234,7 @@ def test_check_disclosure_prints_text_for_a_version(seed_draft, capsys):
     )
     out = capsys.readouterr().out
     assert out.startswith(
-        "玉溪市信访局 2021年度 第1版：45 条规则，通过 20，未通过 14，未检查 11；错误 38，警告 13"
+        "玉溪市信访局 2021年度 第1版：48 条规则，通过 22，未通过 14，未检查 12；错误 38，警告 13"
     )
     assert (
         "  [警告] between.non_fiscal  合计 · 本年支出合计  "
