@@ -13,7 +13,7 @@ from disclosure.layouts.sections import section_for
 from disclosure.pdf import disclosure_html
 from tests.checks_helpers import outcome
 from tests.helpers import import_file
-from tests.test_import_pdf import CAIZHENGJU, TEMPLATE, _shared
+from tests.test_import_pdf import CAIZHENGJU, SHEHUI, TEMPLATE, _shared
 
 NAME = "上海市普陀区财政局"
 CONTENTS_LINE = "七、财政拨款“三公”经费支出决算表"
@@ -131,3 +131,21 @@ def test_the_workspace_editor_offers_no_cover_or_contents(client, caizhengju):
     overview = client.get(base).content.decode()
     explanations = overview.split('id="explanations"', 1)[1].split("</section>", 1)[0]
     assert "<h3>封面</h3>" not in explanations and CONTENTS_LINE not in explanations
+
+
+def test_a_name_the_cover_wraps_over_lines_is_read_whole(db):
+    shehui = import_file(
+        data=(_shared("real") / SHEHUI).read_bytes(),
+        department_code="pt-shgzb",
+        department_name="中共上海市普陀区委社会工作部",
+        year=2024,
+        layout=None,
+    ).disclosure
+    assert _front(shehui, "封面").body == "中共上海市普陀区委\n社会工作部2024年度\n部门决算"
+    names = outcome(run_checks(shehui), "wording.department")
+    assert [i for i in names.issues if i.row == "封面"] == []
+    # Registered under another name, the cover's whole printed name is quoted.
+    shehui.department.name = "上海市普陀区社会工作部"
+    shehui.department.save()
+    (cover,) = [f for f in _findings(run_checks(shehui), "wording.department") if f[1] == "封面"]
+    assert "封面印的部门是“中共上海市普陀区委社会工作部”" in cover[2]
