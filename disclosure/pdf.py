@@ -32,6 +32,7 @@ from django_tasks import task
 from disclosure import selectors
 from disclosure.charts import charts_for_disclosure
 from disclosure.glossary import glossary_for
+from disclosure.layouts.sections import shown_narratives
 from disclosure.models import (
     Disclosure,
     KeyTask,
@@ -332,7 +333,9 @@ def disclosure_html(
             return render_to_string("pdf/table.html", context)
         # Explanation sections (说明) belong to no table; those headed 名词解释 are the
         # department's own glossary, printed instead of the portal's.
-        explanations = list(disclosure.narratives.filter(table_number=""))
+        explanations = shown_narratives(
+            disclosure.layout_spec, disclosure.narratives.filter(table_number="")
+        )
         glossary = glossary_for(explanations)
         context.update(
             tables=printed_tables(views),

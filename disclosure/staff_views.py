@@ -27,6 +27,7 @@ from disclosure import selectors, workflow
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.services import workbook_import, year_refusal
 from disclosure.importing.sources import PDF_MAGIC
+from disclosure.layouts.sections import shown_narratives
 from disclosure.models import AuditEvent, Disclosure, Finding, PdfBuild
 from disclosure.models.statements import NARRATIVE_MAX_CHARS, Status
 from disclosure.params import id_param, year_param
@@ -298,7 +299,9 @@ def workspace_disclosure(request: HttpRequest, year: int, code: str, version: in
             "comparison": comparison,
             "events": disclosure.events.select_related("actor"),
             "report": report,
-            "explanations": [n for n in narratives if not n.table_number],
+            "explanations": shown_narratives(
+                disclosure.layout_spec, [n for n in narratives if not n.table_number]
+            ),
             "text_marks": locate(narratives, report.findings),
             "return_event": selectors.return_reasons([disclosure]).get(disclosure.pk),
             "highlights": _highlights(disclosure),
@@ -394,7 +397,9 @@ def _confirmation(request: HttpRequest, disclosure: Disclosure, action: str, dat
     }
     if action == "publish":
         context["tables"] = selectors.disclosure_tables(disclosure)
-        context["explanations"] = list(disclosure.narratives.filter(table_number=""))
+        context["explanations"] = shown_narratives(
+            disclosure.layout_spec, disclosure.narratives.filter(table_number="")
+        )
         context["glance"] = disclosure_glance(disclosure, report=context["report"])
     return render(request, "workspace/confirm.html", context)
 
@@ -535,7 +540,10 @@ def workspace_narratives(request, year: int, code: str, version: int):
     if not can(request.user, "edit_narrative", disclosure):
         messages.error(request, _("这份决算现在不能修改说明。"))
         return redirect("workspace:disclosure", year, code, version)
-    sections = disclosure.narratives.filter(table_number="")
+    # The source document's cover and 目录 (sections not shown) are not the department's to edit.
+    sections = shown_narratives(
+        disclosure.layout_spec, disclosure.narratives.filter(table_number="")
+    )
     if request.method == "POST":
         formset = NarrativeFormSet(request.POST)
         if formset.is_valid():
@@ -567,7 +575,9 @@ def workspace_narratives(request, year: int, code: str, version: int):
 
 def _sentences_found(disclosure: Disclosure) -> dict[int, list[dict]]:
     """For each text being edited, the sentences the latest check's findings are about."""
-    sections = list(disclosure.narratives.filter(table_number=""))
+    sections = shown_narratives(
+        disclosure.layout_spec, disclosure.narratives.filter(table_number="")
+    )
     marks = locate(sections, _check_report(disclosure).findings)
     return {
         n.pk: [

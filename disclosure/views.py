@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 
 from disclosure import charts, glossary, selectors
 from disclosure.glance import Change, disclosure_glance
+from disclosure.layouts.sections import shown_narratives
 from disclosure.models import Department, Disclosure, Region, RegionLevel
 from disclosure.money import TEN_THOUSAND, ZERO
 from disclosure.pagecache import public_page
@@ -129,7 +130,9 @@ def disclosure_detail(
         return {
             "tables": tables,
             "charts": charts.charts_for_disclosure(disclosure, tables, series),
-            "explanations": list(disclosure.narratives.filter(table_number="")),
+            "explanations": shown_narratives(
+                disclosure.layout_spec, disclosure.narratives.filter(table_number="")
+            ),
             # (no query for a layout whose 说明 declare no figures)
             "text_figures": list(disclosure.text_figures.all())
             if any(s.text_figures for s in disclosure.layout_spec.sections)

@@ -367,7 +367,7 @@ def test_the_seed_is_not_checked_where_it_lacks_the_tables(catalogues_2021, seed
         "text.shares": "本表式的说明各节没有声明所对照的表格数字。",
         "text.changes": "本表式的说明各节没有声明所对照的表格数字。",
         "wording.directions": "本表式的说明各节没有声明所对照的表格数字。",
-        "wording.department": "说明中没有印部门名称的部分标题（“第N部分……”）。",
+        "wording.department": "说明中没有印部门名称的部分标题（“第N部分……”）或封面。",
         "wording.empty_tables": "没有说明金额表的说明节。",
         "wording.change_reasons": "本表式没有要求说明变动原因的说明节。",
         "wording.units": "说明的金额都已逐项与表对照（含单位），没有其他需要检查单位的说明。",

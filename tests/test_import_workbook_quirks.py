@@ -29,7 +29,7 @@ def seed_content(seed_bytes):
     return read_document(seed_bytes, layout="yunnan-2021")
 
 
-def test_a_cover_and_a_contents_sheet_are_ignored_and_listed(seed_text, seed_content):
+def test_a_cover_and_a_contents_sheet_are_read_as_their_texts(seed_text, seed_content):
     book = openpyxl.load_workbook(io.BytesIO(seed_workbook(seed_text)))
     cover = book.create_sheet("封面", 0)
     cover.append(["玉溪市信访局"])
@@ -41,8 +41,26 @@ def test_a_cover_and_a_contents_sheet_are_ignored_and_listed(seed_text, seed_con
     out = io.BytesIO()
     book.save(out)
     doc = read_document(out.getvalue(), layout="yunnan-2021")
-    assert doc.ignored_sheets == ["封面", "Sheet2"]
-    assert doc.digest() == seed_content.digest()  # the same content, nothing refused
+    assert doc.ignored_sheets == []
+    front = [(n.table_number, n.heading, n.subheading, n.body) for n in doc.narratives[:2]]
+    assert front == [
+        ("", "封面", "", "玉溪市信访局\n2021年度部门决算"),
+        ("", "目录", "", "公开02表\t收入决算表\n公开03表\t支出决算表"),
+    ]
+    # Apart from those two texts, the same content: nothing refused, nothing moved.
+    del doc.narratives[:2]
+    assert doc.digest() == seed_content.digest()
+
+
+def test_a_sheet_of_notes_after_the_tables_is_still_ignored_and_listed(seed_text):
+    book = openpyxl.load_workbook(io.BytesIO(seed_workbook(seed_text)))
+    notes = book.create_sheet("填表说明")
+    notes.append(["本表由财务科填报。"])
+    out = io.BytesIO()
+    book.save(out)
+    doc = read_document(out.getvalue(), layout="yunnan-2021")
+    assert doc.ignored_sheets == ["填表说明"]
+    assert "封面" not in [n.heading for n in doc.narratives]
 
 
 def test_a_sheet_without_a_title_that_holds_amounts_is_refused_naming_the_cell(seed_text):

@@ -39,7 +39,12 @@ def test_the_national_sections_one_to_eleven_are_each_bound_to_their_table():
 
 def test_the_yunnan_sections_belong_to_its_narrative_table():
     layout = get_layout("yunnan-2021")
-    assert {s.table for s in layout.sections} == {"10"}
+    assert {s.table for s in layout.sections if s.shown} == {"10"}
+    # The source workbook's cover and 目录 sheets are kept as texts bound to no table.
+    assert {(s.key, s.table) for s in layout.sections if not s.shown} == {
+        ("cover", ""),
+        ("contents", ""),
+    }
     assert section_for(layout, "一、部门基本情况", "(三) 部门整体收支情况").key == "finances"
     assert section_for(layout, "二、其他需说明的情况", "").key == "other_matters"
 
@@ -50,6 +55,8 @@ def test_every_heading_of_a_real_document_names_a_declared_section(name):
     layout = get_layout(document.layout)
     keys = [section_for(layout, n.heading, n.subheading).key for n in document.narratives]
     assert keys == [
+        "cover",
+        "contents",
         "duties",
         "units",
         *("overall", "income", "spend", "fiscal", "general", "basic", "sangong"),
@@ -69,14 +76,27 @@ def test_a_heading_is_compared_without_its_numbering_spaces_or_remark():
     assert section_for(layout, PART3, "一、收入支出决算总体情况说明").table == "01"
 
 
-def test_a_section_binding_an_undeclared_table_is_refused_at_load_time():
+def _national_section(key: str) -> tuple[dict, dict]:
     data = tomllib.loads((LAYOUT_DIR / "national-2024.toml").read_text())
-    data["sections"][2]["table"] = "12"
+    return data, next(s for s in data["sections"] if s["key"] == key)
+
+
+def test_a_section_binding_an_undeclared_table_is_refused_at_load_time():
+    data, overall = _national_section("overall")
+    overall["table"] = "12"
     with pytest.raises(LayoutError, match="binds table 12"):
         parse_layout(data)
-    data = tomllib.loads((LAYOUT_DIR / "national-2024.toml").read_text())
-    data["sections"][2]["figures"][0]["column"] = "no_such_column"
+    data, overall = _national_section("overall")
+    overall["figures"][0]["column"] = "no_such_column"
     with pytest.raises(LayoutError, match="no_such_column"):
+        parse_layout(data)
+
+
+def test_a_section_not_shown_binds_no_table():
+    data, cover = _national_section("cover")
+    assert cover["shown"] is False
+    cover["table"] = "01"
+    with pytest.raises(LayoutError, match="section cover: a section not shown can bind no"):
         parse_layout(data)
 
 

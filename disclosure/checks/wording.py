@@ -24,6 +24,7 @@ AS_OF = re.compile(r"截[至止]\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"
 COMPARING = ("相比", "比", "较", "同比", "上年", "持平")
 PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
 PART_NAME = re.compile(r"^第[一二三四五六七八九十]+部分(.+?)(?:(?:19|20)\d{2}\s*年度|概况)")
+TITLE_NAME = re.compile(r"^(.+?)(?:19|20)\d{2}\s*年度")
 DIRECTION = re.compile(
     r"决算数?\s*(大于|高于|超过|小于|低于|等于)\s*(?:年初)?预算数?"
     r"|决算数?\s*与\s*(?:年初)?预算数?\s*(基本持平|持平|相等|一致)"
@@ -155,31 +156,42 @@ def placeholders(ctx, out):
     reads=("text",),
 )
 def department(ctx, out):
-    """A part's heading ("第三部分上海市普陀区财政局2024年度部门决算情况说明") prints the
-    department's name as the department is registered."""
-    out.cannot(_("说明中没有印部门名称的部分标题（“第N部分……”）。"))
+    """A part's heading ("第三部分上海市普陀区财政局2024年度部门决算情况说明") and the
+    document's title on its cover ("上海市普陀区财政局 2024年度部门决算", the body of a
+    section the layout declares `title`) print the department's name as registered."""
+    out.cannot(_("说明中没有印部门名称的部分标题（“第N部分……”）或封面。"))
     name = squash(ctx.department_name)
     seen = set()
     for text in texts(ctx):
         heading = text.narrative.heading
         m = PART_NAME.match(squash(heading))
+        title = text.section is not None and text.section.title and m is None
+        if title:
+            m = TITLE_NAME.match(squash(text.narrative.body))
         table = home(ctx, text)
-        if m is None or table is None or heading in seen:
+        if m is None or table is None or (heading, m.group(1)) in seen:
             continue
-        seen.add(heading)
+        seen.add((heading, m.group(1)))
         out.checked()
-        if m.group(1) != name:
-            out.flag(
-                table,
-                row_key=text.key,
-                row_text=text.where,
-                column="department",
-                column_text=_("标题"),
-                template=_("标题“{heading}”印的部门是“{printed}”，本公开的部门是“{name}”。"),
-                heading=heading,
-                printed=m.group(1),
-                name=ctx.department_name,
-            )
+        if m.group(1) == name:
+            continue
+        template = (
+            _("{where}印的部门是“{printed}”，本公开的部门是“{name}”。")
+            if title
+            else _("标题“{heading}”印的部门是“{printed}”，本公开的部门是“{name}”。")
+        )
+        out.flag(
+            table,
+            row_key=text.key,
+            row_text=text.where,
+            column="department",
+            column_text=_("正文") if title else _("标题"),
+            template=template,
+            where=text.where,
+            heading=heading,
+            printed=m.group(1),
+            name=ctx.department_name,
+        )
 
 
 @rule(

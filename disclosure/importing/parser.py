@@ -114,7 +114,7 @@ class LayoutParser(RowReaders):
     def find_regions(self, sheets: list[Sheet]) -> list[Region]:
         regions: list[Region] = []
         for sheet in sheets:
-            if sheet.name and _is_contents(sheet):
+            if sheet.name and is_contents(sheet):
                 self.ignored_sheets.append(sheet.name)  # a 目录 lists tables, it is none
                 continue
             anchors = self._anchors(sheet)
@@ -515,7 +515,7 @@ class LayoutParser(RowReaders):
         return table
 
 
-def _is_contents(sheet: Sheet) -> bool:
+def is_contents(sheet: Sheet) -> bool:
     """A 目录 sheet: so named, or headed 目录 in its first filled cell."""
     if "目录" in squash(sheet.name):
         return True

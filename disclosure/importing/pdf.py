@@ -4,7 +4,8 @@ pdfplumber finds each page's ruled tables; every table row becomes a `Row` of ce
 with the cells' boxes, every line of text outside the tables a one-cell `Row`, all in reading
 order. The pages of the tables part (第二部分) make one sheet, so a table continued on the
 next page — no title, sometimes no header — simply goes on. The parts before and after (概况,
-第三部分 情况说明, 第四部分 名词解释) are read as text sections.
+第三部分 情况说明, 第四部分 名词解释) are read as text sections; the cover and the 目录 before
+第一部分 as two texts of their own, headed 封面 and 目录.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from dataclasses import dataclass, field
 from disclosure.content import ParsedNarrative
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.sources import PdfBudget, Row, Sheet, pdf_guard
+from disclosure.layouts import squash
 from disclosure.money import clean_text
 
 MAX_OBJECTS_PER_PAGE = 200_000
 PAGE_NUMBER_RE = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
 PART_RE = re.compile(r"^第\s*([一二三四五六七八九十])\s*部分")
 SECTION_RE = re.compile(r"^[一二三四五六七八九十]{1,3}、")
+# The headings the cover's and the 目录's texts are stored under: the layouts declare
+# sections so headed (`shown = false`), so the wording rules read them and no page lists them.
+COVER, CONTENTS = "封面", "目录"
 PARAGRAPH_RE = re.compile(
     r"^([一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．])"
 )
@@ -168,7 +173,7 @@ def read_pdf(data: bytes, titles: set[str]) -> PdfDocument:
     before = _first_part(rows[:start])
     return PdfDocument(
         sheet=Sheet("", rows[start:end]),
-        narratives=_sections(before) + _sections(rows[end:]),
+        narratives=_front_pages(rows[:start]) + _sections(before) + _sections(rows[end:]),
         pages=len(pages),
     )
 
@@ -179,17 +184,55 @@ def _runs_on(line: str) -> bool:
     return len(line) >= 24 and "\t" not in line and not line.endswith(("。", "：", "；"))
 
 
-def _first_part(rows: list[Row]) -> list[Row]:
-    """The 概况 part: from the last "第一部分" heading (the 目录 names it first) to the
-    next part's heading."""
-    heads = [
-        i for i, row in enumerate(rows) if len(row.filled) == 1 and PART_RE.match(row.cells[0])
+def _first_part_at(rows: list[Row]) -> int | None:
+    """Where the 概况 part starts: its last "第一部分" heading (the 目录 names it first)."""
+    first = [
+        i
+        for i, row in enumerate(rows)
+        if len(row.filled) == 1 and (m := PART_RE.match(row.cells[0])) and m.group(1) == "一"
     ]
-    first = [i for i in heads if PART_RE.match(rows[i].cells[0]).group(1) == "一"]
-    if not first:
+    return first[-1] if first else None
+
+
+def _first_part(rows: list[Row]) -> list[Row]:
+    """The 概况 part: from its heading to the next part's heading."""
+    start = _first_part_at(rows)
+    if start is None:
         return []
-    end = next((i for i in heads if i > first[-1]), len(rows))
-    return rows[first[-1] : end]
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(rows))
+            if len(rows[i].filled) == 1 and PART_RE.match(rows[i].cells[0])
+        ),
+        len(rows),
+    )
+    return rows[start:end]
+
+
+def _front_pages(rows: list[Row]) -> list[ParsedNarrative]:
+    """The cover and the 目录 as printed, stored as two texts under their own headings: the
+    lines before the 目录's heading, and its entries up to the 概况 part."""
+    start = _first_part_at(rows)
+    front = rows[: len(rows) if start is None else start]
+    at = next(
+        (
+            i
+            for i, row in enumerate(front)
+            if len(row.filled) == 1 and squash(row.cells[0]) == "目录"
+        ),
+        None,
+    )
+    pages = [
+        (COVER, front if at is None else front[:at]),
+        (CONTENTS, front[at + 1 :] if at is not None else []),
+    ]
+    found = []
+    for heading, lines in pages:
+        body = "\n".join("\t".join(c for _i, c in row.filled) for row in lines if row.filled)
+        if body:
+            found.append(ParsedNarrative("", heading, "", body))
+    return found
 
 
 def _sections(rows: list[Row]) -> list[ParsedNarrative]:

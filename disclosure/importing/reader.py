@@ -7,16 +7,16 @@ equal those stored: `DisclosureContent.proof`).
 
 from __future__ import annotations
 
-from disclosure.content import DisclosureContent
+from disclosure.content import DisclosureContent, ParsedNarrative
 from disclosure.importing.errors import ImportRejected
-from disclosure.importing.parser import LayoutParser, parse_sheets, title_key
+from disclosure.importing.parser import LayoutParser, is_contents, parse_sheets, title_key
 from disclosure.importing.sources import PDF_MAGIC, Sheet, read_sheets
-from disclosure.layouts import Layout, LayoutError, all_layouts, get_layout
+from disclosure.layouts import Layout, LayoutError, all_layouts, get_layout, squash
 
 
 def read_document(data: bytes, *, layout: str | None = None) -> DisclosureContent:
     """Read a file into parsed data; raises ImportRejected naming every problem found."""
-    narratives = []
+    narratives = None
     if data.lstrip()[:4] == PDF_MAGIC:
         from disclosure.importing.pdf import read_pdf
 
@@ -34,7 +34,10 @@ def read_document(data: bytes, *, layout: str | None = None) -> DisclosureConten
     else:
         spec = detect_layout(sheets)
     parsed = parse_sheets(sheets, spec)
-    parsed.narratives.extend(narratives)
+    if narratives is None:  # a workbook: its cover and 目录 sheets are its front pages
+        parsed.narratives[:0] = front_sheets(sheets, parsed)
+    else:
+        parsed.narratives.extend(narratives)
     proof = parsed.proof
     if proof and (
         proof["source_cells"] != proof["stored"] or proof["source_sum"] != proof["stored_sum"]
@@ -44,6 +47,34 @@ def read_document(data: bytes, *, layout: str | None = None) -> DisclosureConten
             f"读入 {proof['stored']} 个（合计 {proof['stored_sum']}）。"
         )
     return parsed
+
+
+def front_sheets(sheets: list[Sheet], parsed: DisclosureContent) -> list[ParsedNarrative]:
+    """A workbook's cover and 目录 sheets, read (not ignored) as the texts a PDF's cover and
+    目录 give: each sheet's cells in reading order, a row a line, its cells tab-separated.
+    The cover is a sheet so named, or the first sheet when it holds no table."""
+    from disclosure.importing.pdf import CONTENTS, COVER
+
+    found: dict[str, Sheet] = {}
+    for at, sheet in enumerate(sheets):
+        if sheet.name not in parsed.ignored_sheets:
+            continue
+        if is_contents(sheet):
+            found.setdefault(CONTENTS, sheet)
+        elif "封面" in squash(sheet.name) or at == 0:
+            found.setdefault(COVER, sheet)
+    texts = []
+    for heading in (COVER, CONTENTS):
+        sheet = found.get(heading)
+        lines = [
+            "\t".join(c for _i, c in row.filled)
+            for row in (sheet.rows if sheet else [])
+            if row.filled and squash("".join(c for _i, c in row.filled)) != heading
+        ]
+        if lines:
+            texts.append(ParsedNarrative("", heading, "", "\n".join(lines)))
+            parsed.ignored_sheets.remove(sheet.name)
+    return texts
 
 
 def detect_layout(sheets: list[Sheet]) -> Layout:

@@ -86,6 +86,11 @@ class SectionSpec:
     # The form asks the section to give the main reason (主要原因) of each change on last
     # year it states.
     change_reason: bool = False
+    # False for the source document's own pages (its cover, its 目录): stored and checked
+    # like any text, never listed among the explanations a department writes.
+    shown: bool = True
+    # The body opens with the document's title: the department's name, then "YYYY年度…".
+    title: bool = False
 
     def display_heading(self) -> str:
         return self.en if is_english() and self.en else self.heading
@@ -136,6 +141,8 @@ def parse_sections(data: dict, tables: dict) -> tuple[SectionSpec, ...]:
                 for f in raw.get("text_figures", [])
             ),
             change_reason=bool(raw.get("change_reason", False)),
+            shown=bool(raw.get("shown", True)),
+            title=bool(raw.get("title", False)),
         )
         _validate(slug, section, tables)
         sections.append(section)
@@ -156,6 +163,8 @@ def _validate(slug: str, section: SectionSpec, tables: dict) -> None:
         raise LayoutError(f"{where}: binds table {section.table}, which is not declared")
     if (section.item_column or section.figures) and not section.table:
         raise LayoutError(f"{where}: figures need a bound table")
+    if not section.shown and (section.table or section.text_figures):
+        raise LayoutError(f"{where}: a section not shown can bind no table and no figures")
     if section.item_column:
         spec = tables[section.table]
         for column in (section.item_column, section.item_budget):
@@ -182,6 +191,19 @@ def section_for(layout, heading: str, subheading: str = "") -> SectionSpec | Non
     own = heading_key(subheading) if subheading.strip() else heading_key(heading)
     exact = [s for s in found if heading_key(s.heading) == own]
     return next(iter(exact or found), None)
+
+
+def shown_narratives(layout, narratives) -> list:
+    """The texts listed among the explanations: all but those of a section declared
+    `shown = false` (the source document's cover and 目录)."""
+    hidden = [s for s in getattr(layout, "sections", ()) if not s.shown]
+    if not hidden:
+        return list(narratives)
+    return [
+        n
+        for n in narratives
+        if getattr(section_for(layout, n.heading, n.subheading), "shown", True)
+    ]
 
 
 def section_heading(heading: str, subheading: str) -> str:
