@@ -302,7 +302,9 @@ def workspace_disclosure(request: HttpRequest, year: int, code: str, version: in
             "explanations": shown_narratives(
                 disclosure.layout_spec, [n for n in narratives if not n.table_number]
             ),
-            "text_marks": locate(narratives, report.findings),
+            "text_marks": locate(
+                shown_narratives(disclosure.layout_spec, narratives), report.findings
+            ),
             "return_event": selectors.return_reasons([disclosure]).get(disclosure.pk),
             "highlights": _highlights(disclosure),
             "return_form": ReturnForm(),

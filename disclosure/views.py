@@ -171,7 +171,10 @@ def _text_marks(disclosure: Disclosure, report) -> dict:
 
     if not any(f.rule.startswith(TEXT_RULES) for f in report.findings):
         return {}
-    return locate(disclosure.narratives.all(), report.findings)
+    # Only texts the page shows can hold a mark (the source's cover and 目录 are not shown:
+    # their findings name them, with no link to a sentence that is not on the page).
+    shown = shown_narratives(disclosure.layout_spec, list(disclosure.narratives.all()))
+    return locate(shown, report.findings)
 
 
 def _body_cache_key(disclosure: Disclosure, unit: str | None, history, report) -> str:

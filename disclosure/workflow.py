@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from disclosure.audit import audit_record
 from disclosure.content import content_read, content_write
+from disclosure.layouts.sections import shown_narratives
 from disclosure.models import Disclosure, FindingExplanation, NarrativeSection
 from disclosure.models.statements import Status
 from disclosure.pagecache import public_pages_changed
@@ -223,6 +224,9 @@ def narrative_save(*, disclosure: Disclosure, user, sections: list[dict]) -> Non
         section = (
             disclosure.narratives.filter(pk=item.get("id")).first() if item.get("id") else None
         )
+        if section is not None and not shown_narratives(disclosure.layout_spec, [section]):
+            # The source document's cover and 目录: read from the file, never edited here.
+            raise WorkflowError("封面和目录按上传的文件保存，不能在这里修改。")
         if section is None:
             last = disclosure.narratives.filter(table_number="").aggregate(Max("position"))
             position = (last["position__max"] if last["position__max"] is not None else -1) + 1

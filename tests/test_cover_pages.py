@@ -149,3 +149,38 @@ def test_a_name_the_cover_wraps_over_lines_is_read_whole(db):
     shehui.department.save()
     (cover,) = [f for f in _findings(run_checks(shehui), "wording.department") if f[1] == "封面"]
     assert "封面印的部门是“中共上海市普陀区委社会工作部”" in cover[2]
+
+
+def test_a_finding_on_the_cover_links_to_no_sentence_the_page_does_not_show(client, db):
+    from disclosure.checks.services import checks_run
+
+    cache.clear()
+    disclosure = _import(CAIZHENGJU, publish=True)
+    cover = _front(disclosure, "封面")
+    cover.body = cover.body.replace("2024年度", "2023年度")
+    cover.save()
+    checks_run(disclosure=disclosure)
+    page = client.get("/disclosures/2024/pt-czj/").content.decode()
+    assert "2023年度部门决算" in page  # the finding quotes the cover in the quality panel
+    anchors = {a.split('"')[0] for a in page.split('href="#mark-')[1:]}
+    ids = {i.split('"')[0] for i in page.split('id="mark-')[1:]}
+    assert anchors <= ids  # every link to a marked sentence lands on the page
+    cache.clear()
+
+
+def test_a_crafted_post_cannot_edit_the_cover(caizhengju):
+    from accounts.models import User
+    from disclosure import workflow
+    from disclosure.workflow import WorkflowError
+
+    preparer = User.objects.create_user(
+        "czj", password="Cz-2024-demo!", role="preparer", department=caizhengju.department
+    )
+    cover = _front(caizhengju, "封面")
+    with pytest.raises(WorkflowError, match="封面和目录"):
+        workflow.narrative_save(
+            disclosure=caizhengju,
+            user=preparer,
+            sections=[{"id": cover.pk, "heading": "封面", "body": "改过的封面"}],
+        )
+    assert _front(caizhengju, "封面").body == cover.body
