@@ -41,3 +41,19 @@ def import_file(*, actor=None, **kwargs):
     from disclosure.importing.services import workbook_import
 
     return workbook_import(actor=actor or system_actor(), **kwargs)
+
+
+def import_real(name: str, *, publish: bool = False, code: str = "pt-czj", department_name=""):
+    """One of the real published PDFs (shared/real) imported as its department would
+    upload it: layout detected, through the one import service. Returns the disclosure."""
+    from tests.test_import_pdf import CAIZHENGJU, _shared
+
+    names = {CAIZHENGJU: "上海市普陀区财政局"}
+    return import_file(
+        data=(_shared("real") / name).read_bytes(),
+        department_code=code,
+        department_name=department_name or names.get(name, code),
+        year=2024,
+        layout=None,
+        publish=publish,
+    ).disclosure

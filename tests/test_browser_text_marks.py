@@ -11,17 +11,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def caizhengju(transactional_db):
-    from tests.helpers import import_file
-    from tests.test_import_pdf import CAIZHENGJU, _shared
+    from tests.helpers import import_real
+    from tests.test_import_pdf import CAIZHENGJU
 
-    return import_file(
-        data=(_shared("real") / CAIZHENGJU).read_bytes(),
-        department_code="pt-czj",
-        department_name="上海市普陀区财政局",
-        year=2024,
-        layout=None,
-        publish=True,
-    ).disclosure
+    return import_real(CAIZHENGJU, publish=True)
 
 
 def _in_view(page, selector: str) -> bool:

@@ -11,20 +11,14 @@ import pytest
 
 from disclosure.checks.engine import ERROR, INFO, WARNING, rounding_allowance, run_checks
 from tests.checks_helpers import outcome, put
-from tests.helpers import import_file
+from tests.helpers import import_file, import_real
 from tests.test_import_pdf import CAIZHENGJU, _shared
 
 
 @pytest.fixture
 def caizhengju(db):
     """The real 财政局 document as its department would upload it."""
-    return import_file(
-        data=(_shared("real") / CAIZHENGJU).read_bytes(),
-        department_code="pt-czj",
-        department_name="上海市普陀区财政局",
-        year=2024,
-        layout=None,
-    ).disclosure
+    return import_real(CAIZHENGJU)
 
 
 def errors(report, *, rules=None):

@@ -14,9 +14,9 @@ from django.core.management import call_command
 from disclosure.checks.engine import ERROR, WARNING, run_checks
 from disclosure.models import DisclosureTable
 from tests.checks_helpers import outcome
-from tests.helpers import import_file
+from tests.helpers import import_real
 from tests.test_checks_real_document import S1, S5, doctor
-from tests.test_import_pdf import CAIZHENGJU, _shared
+from tests.test_import_pdf import CAIZHENGJU
 
 NEW_RULES = ("wording.zero_totals", "wording.empty_statement", "wording.change_reasons")
 S11 = "十一、其他重要事项的情况说明"
@@ -25,13 +25,7 @@ S11 = "十一、其他重要事项的情况说明"
 @pytest.fixture
 def caizhengju(db):
     """The real 财政局 document as its department would upload it."""
-    return import_file(
-        data=(_shared("real") / CAIZHENGJU).read_bytes(),
-        department_code="pt-czj",
-        department_name="上海市普陀区财政局",
-        year=2024,
-        layout=None,
-    ).disclosure
+    return import_real(CAIZHENGJU)
 
 
 def issues(disclosure, rule):

@@ -16,8 +16,8 @@ from disclosure.checks.between import _sangong_cells
 from disclosure.checks.engine import run_checks
 from disclosure.checks.loader import load_context
 from disclosure.glance import disclosure_glance
-from tests.helpers import import_file
-from tests.test_import_pdf import CAIZHENGJU, _shared
+from tests.helpers import import_file, import_real
+from tests.test_import_pdf import CAIZHENGJU
 from tests.workbooks import national_workbook
 
 pytestmark = pytest.mark.django_db
@@ -37,14 +37,7 @@ BETWEEN = (
 
 @pytest.fixture
 def caizhengju():
-    return import_file(
-        data=(_shared("real") / CAIZHENGJU).read_bytes(),
-        department_code="pt-czj",
-        department_name="上海市普陀区财政局",
-        year=2024,
-        layout=None,
-        publish=True,
-    ).disclosure
+    return import_real(CAIZHENGJU, publish=True)
 
 
 def test_the_charts_read_the_tables_and_cells_the_layout_declares(caizhengju):

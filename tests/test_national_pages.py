@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from disclosure import pdf
-from tests.helpers import import_file
-from tests.test_import_pdf import CAIZHENGJU, _shared
+from tests.helpers import import_file, import_real
+from tests.test_import_pdf import CAIZHENGJU
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +20,7 @@ DETAIL = "/disclosures/2024/pt-czj/"
 
 @pytest.fixture
 def caizhengju():
-    return import_file(
-        data=(_shared("real") / CAIZHENGJU).read_bytes(),
-        department_code="pt-czj",
-        department_name="上海市普陀区财政局",
-        year=2024,
-        layout=None,
-        publish=True,
-    ).disclosure
+    return import_real(CAIZHENGJU, publish=True)
 
 
 def test_the_disclosure_page_prints_the_national_tables_as_printed(client, caizhengju):

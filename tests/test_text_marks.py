@@ -14,8 +14,8 @@ from django.utils.html import linebreaks
 
 from disclosure.templatetags.disclosure_extras import markdown_safe
 from disclosure.textmarks import find_quote, locate, marked_body
-from tests.helpers import import_file
-from tests.test_import_pdf import CAIZHENGJU, _shared
+from tests.helpers import import_real
+from tests.test_import_pdf import CAIZHENGJU
 
 TOTAL = "财政拨款收入支出总计0.3万元。"
 SHARE = "一般公共服务支出（类）2106.66万元，占71.73%"
@@ -116,14 +116,7 @@ def test_the_body_cannot_forge_a_mark():
 # ---------------------------------------------------------------- the real document's pages
 @pytest.fixture
 def caizhengju(db):
-    return import_file(
-        data=(_shared("real") / CAIZHENGJU).read_bytes(),
-        department_code="pt-czj",
-        department_name="上海市普陀区财政局",
-        year=2024,
-        layout=None,
-        publish=True,
-    ).disclosure
+    return import_real(CAIZHENGJU, publish=True)
 
 
 def _marked(page: str) -> dict[str, str]:
@@ -166,13 +159,7 @@ def test_the_workspace_marks_both_wrong_sentences_of_the_real_document(client, c
 def test_the_narrative_editor_lists_the_sentences_found_beside_each_text(client, db):
     from accounts.models import User
 
-    draft = import_file(
-        data=(_shared("real") / CAIZHENGJU).read_bytes(),
-        department_code="pt-czj",
-        department_name="上海市普陀区财政局",
-        year=2024,
-        layout=None,
-    ).disclosure
+    draft = import_real(CAIZHENGJU)
     user = User.objects.create_user(
         "czj", password="Czj-2024-demo!", role="preparer", department=draft.department
     )
