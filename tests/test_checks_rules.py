@@ -54,7 +54,7 @@ SECTION_RULES_NOT_CHECKED = {
         for rule in ("text.amounts", "text.shares", "text.changes", "wording.directions")
     },
     "wording.years": ("not_checked", "说明中没有“YYYY年度”或“截至YYYY年12月31日”字样。"),
-    "wording.department": ("not_checked", "说明中没有印部门名称的部分标题（“第N部分……”）。"),
+    "wording.department": ("not_checked", "说明中没有印部门名称的部分标题（“第N部分……”）或封面。"),
     "wording.empty_tables": ("not_checked", "没有说明金额表的说明节。"),
     # Its sections ask for no reason of a change (the national form's do: the failing
     # case is in tests/test_checks_wording_rules.py).
