@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from disclosure.checks.loader import RowData, TableData
 from disclosure.layouts import squash
 from disclosure.layouts.sections import SectionFigure, SectionSpec
@@ -182,3 +184,14 @@ def read_section(body: str, section: SectionSpec, table: TableData | None) -> li
                 carried = max(rows, key=lambda h: h[0])[2]
             readings.append(reading)
     return readings
+
+
+def sentence_place(text, n: int, column: str) -> dict:
+    """Where a finding about the n-th sentence (0-based) of a text is reported: the text's
+    section as the row, the sentence as the column."""
+    return {
+        "row_key": text.key,
+        "row_text": text.where,
+        "column": column,
+        "column_text": _("第 {n} 句").format(n=n + 1),
+    }

@@ -22,6 +22,7 @@ from disclosure.checks.sentences import (
     Subject,
     clause_start,
     read_section,
+    sentence_place,
 )
 from disclosure.layouts.sections import SectionSpec, section_for, section_heading
 from disclosure.money import round_half_up
@@ -144,10 +145,7 @@ def _compare_amount(out, text: Text, n: int, reading: Reading, statement: Statem
     slip = abs(expected - statement.value) <= SLIP and statement.places >= 2
     out.flag(
         text.table,
-        row_key=text.key,
-        row_text=text.where,
-        column=f"t{n}-{statement.start}",
-        column_text=_("第 {n} 句").format(n=n + 1),
+        **sentence_place(text, n, f"t{n}-{statement.start}"),
         expected=expected,
         actual=statement.value,
         difference=statement.value - expected,
@@ -225,10 +223,7 @@ def shares(ctx, out):
                 expected = round_half_up(ratio, Decimal(1).scaleb(-max(percent.places, 2)))
                 out.flag(
                     text.table,
-                    row_key=text.key,
-                    row_text=text.where,
-                    column=f"t{n}-{percent.start}",
-                    column_text=_("第 {n} 句").format(n=n + 1),
+                    **sentence_place(text, n, f"t{n}-{percent.start}"),
                     expected=expected,
                     actual=percent.value,
                     difference=percent.value - expected,
@@ -351,10 +346,7 @@ def changes(ctx, out):
                 if said:
                     out.flag(
                         text.table,
-                        row_key=text.key,
-                        row_text=text.where,
-                        column=f"t{n}-{statement.start}",
-                        column_text=_("第 {n} 句").format(n=n + 1),
+                        **sentence_place(text, n, f"t{n}-{statement.start}"),
                         cells=[(cell[0].number, cell[1], cell[2])],
                         template=_(
                             "{where}：“{sentence}”{said}；本年{figure}为 {now}，"

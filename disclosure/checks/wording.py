@@ -15,7 +15,7 @@ from disclosure.checks.engine import ERROR, WARNING, NotChecked, rule
 from disclosure.checks.loader import Context, TableData
 from disclosure.checks.meanings import PLACEHOLDER_PATTERN
 from disclosure.checks.narrative import text_table
-from disclosure.checks.sentences import Statement, paragraphs, sentences
+from disclosure.checks.sentences import Statement, paragraphs, sentence_place, sentences
 from disclosure.checks.text import Text, bound_texts, texts
 from disclosure.layouts import squash
 
@@ -219,10 +219,7 @@ def directions(ctx, out):
                 if word in ("大于", "高于", "超过", "小于", "低于") and "原因" not in following:
                     out.flag(
                         text.table,
-                        row_key=text.key,
-                        row_text=text.where,
-                        column=f"reason-{i}",
-                        column_text=_("第 {n} 句").format(n=i + 1),
+                        **sentence_place(text, i, f"reason-{i}"),
                         severity=WARNING,
                         template=_("{where}：“{sentence}”没有说明主要原因。"),
                         where=text.where,
