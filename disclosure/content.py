@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import cache
 
 from django.db import connections, models, router, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 from disclosure.importing.errors import Location
 from disclosure.models import (
@@ -194,9 +195,22 @@ class ParsedProject:
     grid: list[list[str]] = field(default_factory=list)
 
 
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(obj):
     """A content value as plain data (what `dataclasses.asdict` gives, without copying each
     value first): decimals to the cent as text, lists for tuples, NOT_CONTENT left out."""
+    cls = obj.__class__  # the exact classes first: a digest walks some 5,000 values
+    if cls in _ATOMS:
+        return obj
+    if cls is list:
+        return [_plain(v) for v in obj]
+    if cls is Decimal:
+        return str(obj.quantize(CENT))
+    names = _content_fields(cls)
+    if names is not None:
+        return {name: _plain(getattr(obj, name)) for name in names}
     if isinstance(obj, str | int | float | bool | None):
         return obj
     if isinstance(obj, Decimal):
@@ -217,6 +231,14 @@ def _plain(obj):
 @cache
 def _field_names(cls) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
+
+
+@cache
+def _content_fields(cls) -> tuple[str, ...] | None:
+    """A dataclass's fields that are content; None for any other class."""
+    if not is_dataclass(cls):
+        return None
+    return tuple(name for name in _field_names(cls) if name not in NOT_CONTENT)
 
 
 @dataclass
@@ -308,6 +330,42 @@ def _write_rows(tables: list[DisclosureTable], parsed: list[ParsedTable]) -> Non
     )
 
 
+# The exact classes of value a field of each kind prepares as itself (the field's
+# `get_db_prep_save` returns them unchanged), so `_insert` hands them on directly.
+_PLAIN_TYPES = {
+    **dict.fromkeys(("CharField", "TextField"), (str, type(None))),
+    **dict.fromkeys(
+        (
+            "IntegerField",
+            "SmallIntegerField",
+            "BigIntegerField",
+            "PositiveIntegerField",
+            "PositiveSmallIntegerField",
+            "AutoField",
+            "BigAutoField",
+        ),
+        (int, type(None)),
+    ),
+    "BooleanField": (bool,),
+}
+
+
+def _plain_types(field: models.Field, connection) -> tuple[type, ...]:
+    """The classes of value `field` sends to this database unchanged. A foreign key's are
+    those of the key it points at; integers only where the database takes them as they are
+    (PostgreSQL's backend wraps them in sized integer types)."""
+    target = getattr(field, "target_field", None)
+    kind = target.get_internal_type() if field.is_relation and target else field.get_internal_type()
+    types = _PLAIN_TYPES.get(kind, ())
+    wraps_integers = (
+        type(connection.ops).adapt_integerfield_value
+        is not BaseDatabaseOperations.adapt_integerfield_value
+    )
+    if int in types and wraps_integers:
+        return (type(None),)
+    return types
+
+
 def _insert(model: type[models.Model], names: tuple[str, ...], records) -> None:
     """Insert `records` (tuples of values in the order of `names`) as one prepared statement
     run per batch, without a model instance each: every value is prepared by its model
@@ -322,17 +380,28 @@ def _insert(model: type[models.Model], names: tuple[str, ...], records) -> None:
         f"({', '.join(quote(f.column) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    limits = [getattr(f, "max_length", None) for f in fields]
-    params = [
-        [
-            f.get_db_prep_save(v[:limit] if limit and isinstance(v, str) else v, connection)
-            for f, limit, v in zip(fields, limits, record, strict=True)
-        ]
-        for record in records
-    ]
+    params = _prepared(fields, records, connection)
     with connection.cursor() as cursor:
         for start in range(0, len(params), BATCH):
             cursor.executemany(sql, params[start : start + BATCH])
+
+
+def _prepared(fields: list[models.Field], records, connection) -> list[list]:
+    """Each record's values as `bulk_create` would send them: prepared by their fields,
+    text cut to the field's length."""
+    limits = [getattr(f, "max_length", None) for f in fields]
+    plain = [_plain_types(f, connection) for f in fields]
+    return [
+        [
+            # A value its field would hand on unchanged (an int for an integer column, a
+            # str for a text column, None) is not sent through the field's preparation.
+            (v if v.__class__ in types else f.get_db_prep_save(v, connection))
+            if not (limit and v.__class__ is str and len(v) > limit)
+            else f.get_db_prep_save(v[:limit], connection)
+            for f, limit, types, v in zip(fields, limits, plain, record, strict=True)
+        ]
+        for record in records
+    ]
 
 
 def _plain_fields(obj) -> dict:

@@ -70,10 +70,39 @@ def _batch(ids: list[int]) -> dict[int, DisclosureSummary]:
     }
 
 
+def is_filled(state: str, statement: str) -> bool:
+    """`FILLED` for a table in hand rather than in the database."""
+    return state in (TableState.PROVIDED, TableState.EXEMPT) or (
+        state == TableState.EMPTY and statement != ""
+    )
+
+
 def summaries_refresh(disclosure_ids: Iterable[int]) -> None:
     """Store the summaries of these disclosures as their records stand now."""
+    _store(summary_values(disclosure_ids).values())
+
+
+def summary_store(
+    disclosure: Disclosure, *, tables: Iterable[tuple[str, str]], errors: int
+) -> None:
+    """Store one disclosure's summary from what the caller holds: its layout's tables as
+    (state, statement), as stored, and the errors of the run it has just stored (the checks,
+    which have both in hand; the same values `summary_values` would read back)."""
+    _store(
+        [
+            DisclosureSummary(
+                disclosure_id=disclosure.pk,
+                tables=len(get_layout(disclosure.layout).tables),
+                filled_tables=sum(1 for state, statement in tables if is_filled(state, statement)),
+                errors=errors,
+            )
+        ]
+    )
+
+
+def _store(summaries: Iterable[DisclosureSummary]) -> None:
     DisclosureSummary.objects.bulk_create(
-        summary_values(disclosure_ids).values(),
+        summaries,
         batch_size=BATCH,
         update_conflicts=True,
         unique_fields=["disclosure"],

@@ -4,6 +4,7 @@ the checks and renews the public pages only after the commit."""
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -239,3 +240,56 @@ def test_an_import_whose_stored_amounts_disagree_with_the_source_is_refused(
     with pytest.raises(ImportRejected, match="核对不符"):
         import_file(data=seed_bytes, department_code="yuxi-xinfang", year=2021)
     assert not Disclosure.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "values"),
+    [
+        (
+            "TableRow",
+            {
+                "table": [1, 7],
+                "position": [0, 12],
+                "side": [0, 1],
+                "key": ["2010308", "k" * 41, "行次 3"],
+                "code": ["", "201", "2" * 20],
+                "name": ["信访事务", "名" * 250, ""],
+                "line_no": [None, 3],
+                "is_total": [True, False],
+            },
+        ),
+        (
+            "Amount",
+            {
+                "row": [5],
+                "column": ["total", "c" * 45],
+                "value": [None, Decimal("9733858.45"), Decimal("0"), Decimal("-1.5")],
+                "mark": ["", "—", "x" * 9],
+                "source": ["", "公开02!E8", "p" * 130],
+            },
+        ),
+    ],
+)
+def test_the_codecs_insert_prepares_every_value_as_its_field_does(model, values):
+    # The codec's insert hands a value its field would not change straight to the driver:
+    # the result must be what each field's own preparation gives (text cut to its length).
+    from django.apps import apps
+    from django.db import connection
+
+    from disclosure.content import _prepared
+
+    cls = apps.get_model("disclosure", model)
+    fields = [cls._meta.get_field(name) for name in values]
+    width = max(len(v) for v in values.values())
+    records = [tuple(v[i % len(v)] for v in values.values()) for i in range(width)]
+
+    def by_field(field, value):
+        limit = getattr(field, "max_length", None)
+        if limit and isinstance(value, str):
+            value = value[:limit]
+        return field.get_db_prep_save(value, connection)
+
+    expected = [[by_field(f, v) for f, v in zip(fields, r, strict=True)] for r in records]
+    got = _prepared(fields, records, connection)
+    assert got == expected
+    assert [[type(v) for v in r] for r in got] == [[type(v) for v in r] for r in expected]

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from disclosure.importing import sources
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.sources import MAX_ROWS_PER_SHEET, PdfBudget, pdf_guard, read_sheets
 from tests.test_admin_imports import WORKBOOK, counts, preview_table, staff
@@ -187,6 +188,85 @@ def test_a_million_row_workbook_is_refused_quickly_in_bounded_memory(signed_in):
     # to 26 MB and would be 10^6 rows.
     assert elapsed < 3, f"took {elapsed:.1f} s"
     assert peak < 32 * 2**20, f"peak {peak / 2**20:.0f} MB"
+
+
+def _scans(data: bytes) -> dict[str, tuple]:
+    """Each XML part's (cells so far, has a formula) by the quick byte search and by the
+    streaming parser, or the search's "unsure"."""
+    out = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if info.filename.endswith((".xml", ".rels")):
+                try:
+                    quick = sources._quick_scan(archive, info, 0)
+                except sources._Unsure:
+                    quick = "unsure"
+                out[info.filename] = (quick, sources._parsed_scan(archive, info, 0))
+    return out
+
+
+def test_the_quick_scan_counts_what_the_parser_counts(seed_text):
+    scans = _scans(seed_workbook(seed_text))
+    assert any(name.startswith("xl/worksheets/") for name in scans)
+    for name, (quick, parsed) in scans.items():
+        assert quick == parsed, name
+    assert sum(cells for (cells, _), _p in scans.values()) > 1000
+
+
+@pytest.mark.parametrize("prefix", [b"", b"x:"])
+def test_a_million_rows_are_refused_whatever_the_namespace_prefix(prefix):
+    def rows(sheet):
+        row = b"<%brow><%bc><%bv>1</%bv></%bc></%brow>" % ((prefix,) * 6)
+        for _ in range(30):
+            sheet.write(row * 1_000)
+
+    with pytest.raises(ImportRejected) as refused:
+        read_sheets(workbook_streaming(rows))
+    assert f"超过 {MAX_ROWS_PER_SHEET} 行" in str(refused.value)
+
+
+def test_a_sheet_in_utf16_is_left_to_the_parser_and_still_refused():
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-16"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<sheetData>" + "<row><c><v>1</v></c></row>" * (MAX_ROWS_PER_SHEET + 1) + "</sheetData>"
+        "</worksheet>"
+    ).encode("utf-16")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK_XML)
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+        with pytest.raises(sources._Unsure):
+            sources._quick_scan(archive, info, 0)
+    with pytest.raises(ImportRejected) as refused:
+        read_sheets(out.getvalue())
+    assert f"超过 {MAX_ROWS_PER_SHEET} 行" in str(refused.value)
+
+
+def test_a_long_text_run_split_across_reads_is_left_to_the_parser():
+    # 40,000 characters in one cell, written so that the 64 kB reads cut through it.
+    def rows(sheet):
+        sheet.write(b"<row>" + b"<c><v>1</v></c>" * 4_000 + b"</row>")
+        sheet.write(b'<row><c t="inlineStr"><is><t>' + b"a" * 40_000 + b"</t></is></c></row>")
+
+    data = workbook_streaming(rows)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, pytest.raises(sources._Unsure):
+        sources._quick_scan(archive, archive.getinfo("xl/worksheets/sheet1.xml"), 0)
+    with pytest.raises(ImportRejected) as refused:
+        read_sheets(data)
+    assert "超过 32767 个字符" in str(refused.value)
+
+
+def test_a_part_that_is_not_xml_is_named():
+    data = workbook_streaming(lambda sheet: sheet.write(b"<row><c><v>1</v></c></row><<<>"))
+    with pytest.raises(ImportRejected) as refused:
+        read_sheets(data)
+    assert "XLSX 文件已损坏：部件“xl/worksheets/sheet1.xml”无法读取" in str(refused.value)
 
 
 def test_a_million_line_text_file_is_refused_before_rows_are_built():

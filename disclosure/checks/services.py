@@ -17,7 +17,7 @@ from disclosure.checks.loader import CatalogueData, Context, load_context
 from disclosure.checks.selectors import check_report, latest_run
 from disclosure.models import CheckRun, Disclosure, Finding, FindingExplanation
 from disclosure.pagecache import public_pages_changed
-from disclosure.summaries import summaries_refresh
+from disclosure.summaries import summary_store
 
 
 @transaction.atomic
@@ -65,7 +65,11 @@ def checks_run(
             for position, issue in enumerate(report.issues)
         ]
     )
-    summaries_refresh([disclosure.pk])
+    summary_store(
+        disclosure,
+        tables=[(t.state, t.statement) for t in context.tables.values()],
+        errors=sum(1 for issue in report.issues if issue.severity == ERROR),
+    )
     if disclosure.is_published:
         # The public page shows the latest run: a new generation once this is committed.
         transaction.on_commit(public_pages_changed)

@@ -21,6 +21,7 @@ import xml.parsers.expat
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 
@@ -92,8 +93,10 @@ class Row:
                 cells[index] = clean_text(shown)
         return Row(self.number, cells, page=self.page, boxes=self.boxes)
 
-    @property
+    @cached_property
     def filled(self) -> list[tuple[int, str]]:
+        """The non-blank cells with their indexes (worked out once: a row's cells are not
+        changed after it is read)."""
         return [(i, c) for i, c in enumerate(self.cells) if c]
 
     @property
@@ -371,67 +374,136 @@ def _uncached_formulas(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[
     return found
 
 
+# The quick scan's patterns, on a part's bytes: an element `row` or `c` (prefixed or
+# not) starts; a DTD; a run of text as long as the longest cell (bytes: at least as many as
+# its characters, so no longer run can hide).
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]")
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+_LONG_RUN = re.compile(rb"[^<]{%d}" % MAX_CELL_CHARS)
+
+
+class _Unsure(Exception):
+    """The quick scan cannot vouch for a part: the streaming parser decides."""
+
+
+def _quick_scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cells: int) -> tuple[int, bool]:
+    """Count a part's rows and cells by searching its bytes, not parsing them: the cells of
+    the workbook so far (this part's added) and whether the part holds a formula. Raises
+    _Unsure for anything the search cannot judge as well as a parser would (a part not in
+    an ASCII-compatible encoding, a DTD, a run of text as long as a cell may hold), and
+    _Refused for too many rows or cells."""
+    is_sheet = info.filename.startswith("xl/worksheets/")
+    rows = 0
+    has_formula = False
+    carry = b""
+    with archive.open(info) as stream:
+        first = True
+        while chunk := stream.read(SCAN_CHUNK):
+            if first and (chunk[:2] in UTF16_BOMS or b"\x00" in chunk[:4]):
+                raise _Unsure  # UTF-16 or UTF-32: tags are not their ASCII bytes
+            first = False
+            buffer = carry + chunk
+            # Judge up to the last "<": every tag starting before it is whole in this piece.
+            # (With no "<" after the first byte the whole buffer waits: a run of text that
+            # long makes the part one for the parser.)
+            cut = max(buffer.rfind(b"<"), 0)
+            piece, carry = buffer[:cut], buffer[cut:]
+            if _DTD.search(piece) or _LONG_RUN.search(piece) or len(carry) >= MAX_CELL_CHARS:
+                raise _Unsure
+            found = _ROW_OR_CELL.findall(piece)
+            row_tags = found.count(b"row")
+            rows += row_tags
+            cells += len(found) - row_tags
+            if rows > MAX_ROWS_PER_SHEET:
+                raise _Refused(_rows_refusal())
+            if cells > MAX_CELLS:
+                raise _Refused(str(_too_many_cells()))
+            if is_sheet and not has_formula:
+                has_formula = any(t in piece for t in FORMULA_TAGS)
+        found = _ROW_OR_CELL.findall(carry + b" ")
+        rows += found.count(b"row")
+        cells += len(found) - found.count(b"row")
+        if _DTD.search(carry) or rows > MAX_ROWS_PER_SHEET or cells > MAX_CELLS:
+            raise _Unsure
+        if is_sheet and not has_formula:
+            has_formula = any(t in carry for t in FORMULA_TAGS)
+    return cells, has_formula
+
+
+def _rows_refusal() -> str:
+    return f"工作簿中有一张工作表超过 {MAX_ROWS_PER_SHEET} 行，不是一份部门决算公开表；已停止读取。"
+
+
+def _parsed_scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cells: int) -> tuple[int, bool]:
+    """`_quick_scan` by a streaming parser that builds nothing: exact for any encoding,
+    refuses a DTD, and measures each shared string's (si) or cell's (c) text."""
+    rows = 0
+    text = 0  # characters of the shared string (si) or cell (c) being read
+    parser = xml.parsers.expat.ParserCreate()
+
+    def start(name, attrs):
+        nonlocal rows, cells, text
+        local = name.rsplit(":", 1)[-1]
+        if local in ("si", "c"):
+            text = 0
+        if local == "row":
+            rows += 1
+            if rows > MAX_ROWS_PER_SHEET:
+                raise _Refused(_rows_refusal())
+        elif local == "c":
+            cells += 1
+            if cells > MAX_CELLS:
+                raise _Refused(str(_too_many_cells()))
+
+    def characters(data):
+        nonlocal text
+        text += len(data)
+        if text > MAX_CELL_CHARS:
+            raise _Refused(
+                f"工作簿中有一个单元格的文字超过 {MAX_CELL_CHARS} 个字符"
+                "（Excel 单元格的上限），不是一份部门决算公开表；已停止读取。"
+            )
+
+    def doctype(*args):
+        raise _Refused("工作簿的 XML 中含有 DTD（实体声明），正常的 XLSX 不会有；已拒绝。")
+
+    parser.StartElementHandler = start
+    parser.CharacterDataHandler = characters
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    is_sheet, has_formula, tail = info.filename.startswith("xl/worksheets/"), False, b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(SCAN_CHUNK):
+            if is_sheet and not has_formula:
+                # A byte search, not a handler per cell: most sheets have none.
+                edge = tail + chunk[:8]
+                has_formula = any(t in chunk or t in edge for t in FORMULA_TAGS)
+                tail = chunk[-8:]
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    return cells, has_formula
+
+
 def _scan_parts(archive: zipfile.ZipFile) -> str:
-    """Count rows and cells in every XML part with a streaming parser that builds nothing.
+    """Count rows and cells in every XML part before openpyxl opens the workbook.
 
     openpyxl's read-only loader parses a whole worksheet at load time when the sheet does
     not declare its dimension, building the tree in memory; and it would follow a DTD's
-    entities. Here every part is read once in 64 kB chunks, and a part with a DTD, a sheet
-    with too many rows or a workbook with too many cells is refused before openpyxl opens
-    it. Returns the problem, or "" when the workbook is within bounds."""
+    entities. Every part is read once in 64 kB chunks, and a part with a DTD, a sheet with
+    too many rows or a workbook with too many cells is refused before openpyxl opens it.
+    An ordinary part is judged by searching its bytes (`_quick_scan`); one the search
+    cannot vouch for is parsed (`_parsed_scan`), which also names a part that is not XML.
+    Returns the problem, or "" when the workbook is within bounds."""
     cells = 0
     with_formulas: list[zipfile.ZipInfo] = []
     for info in archive.infolist():
         if not info.filename.lower().endswith((".xml", ".rels")):
             continue
-        rows = 0
-        text = 0  # characters of the shared string (si) or cell (c) being read
-        parser = xml.parsers.expat.ParserCreate()
-
-        def start(name, attrs):
-            nonlocal rows, cells, text
-            local = name.rsplit(":", 1)[-1]
-            if local in ("si", "c"):
-                text = 0
-            if local == "row":
-                rows += 1
-                if rows > MAX_ROWS_PER_SHEET:
-                    raise _Refused(
-                        f"工作簿中有一张工作表超过 {MAX_ROWS_PER_SHEET} 行，"
-                        "不是一份部门决算公开表；已停止读取。"
-                    )
-            elif local == "c":
-                cells += 1
-                if cells > MAX_CELLS:
-                    raise _Refused(str(_too_many_cells()))
-
-        def characters(data):
-            nonlocal text
-            text += len(data)
-            if text > MAX_CELL_CHARS:
-                raise _Refused(
-                    f"工作簿中有一个单元格的文字超过 {MAX_CELL_CHARS} 个字符"
-                    "（Excel 单元格的上限），不是一份部门决算公开表；已停止读取。"
-                )
-
-        def doctype(*args):
-            raise _Refused("工作簿的 XML 中含有 DTD（实体声明），正常的 XLSX 不会有；已拒绝。")
-
-        parser.StartElementHandler = start
-        parser.CharacterDataHandler = characters
-        parser.StartDoctypeDeclHandler = doctype
-        parser.EntityDeclHandler = doctype
-        is_sheet, has_formula, tail = info.filename.startswith("xl/worksheets/"), False, b""
         try:
-            with archive.open(info) as stream:
-                while chunk := stream.read(SCAN_CHUNK):
-                    if is_sheet and not has_formula:
-                        # A byte search, not a handler per cell: most sheets have none.
-                        edge = tail + chunk[:8]
-                        has_formula = any(t in chunk or t in edge for t in FORMULA_TAGS)
-                        tail = chunk[-8:]
-                    parser.Parse(chunk, False)
-                parser.Parse(b"", True)
+            try:
+                cells, has_formula = _quick_scan(archive, info, cells)
+            except _Unsure:
+                cells, has_formula = _parsed_scan(archive, info, cells)
         except _Refused as refused:
             return str(refused)
         except (xml.parsers.expat.ExpatError, zipfile.BadZipFile, EOFError, ValueError):
@@ -461,7 +533,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ImportRejected.single(f"XLSX 文件无法读取：{exc.__class__.__name__}") from None
+        raise ImportRejected.single(_unreadable(data, exc)) from None
     sheets = []
     total = 0
     budget = _Budget()
@@ -489,10 +561,23 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     except ImportRejected:
         raise
     except Exception as exc:  # a part that lies about its content fails while streaming
-        raise ImportRejected.single(f"XLSX 文件无法读取：{exc.__class__.__name__}") from None
+        raise ImportRejected.single(_unreadable(data, exc)) from None
     finally:
         book.close()
     return sheets
+
+
+def _unreadable(data: bytes, exc: Exception) -> str:
+    """Why openpyxl could not read a workbook the quick scan let through: the part that is
+    not well-formed XML, named, when the parser finds one."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if info.filename.lower().endswith((".xml", ".rels")):
+                try:
+                    _parsed_scan(archive, info, 0)
+                except (xml.parsers.expat.ExpatError, _Refused, ValueError):
+                    return f"XLSX 文件已损坏：部件“{info.filename}”无法读取。"
+    return f"XLSX 文件无法读取：{exc.__class__.__name__}"
 
 
 def _sheet_texts(ws, budget: _Budget, formats: dict[int, dict[int, tuple]]) -> Iterator[list[str]]:
@@ -503,8 +588,11 @@ def _sheet_texts(ws, budget: _Budget, formats: dict[int, dict[int, tuple]]) -> I
         texts = []
         for index, cell in enumerate(row):
             value = cell.value
+            if value is None:
+                texts.append("")
+                continue
             texts.append(_cell_text(value, budget, ws.title, number, index))
-            if value is None or value.__class__ is str or value.__class__ is bool:
+            if value.__class__ is str or value.__class__ is bool:
                 continue
             number_format = cell.number_format
             if number_format != "General":
