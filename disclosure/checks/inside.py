@@ -88,6 +88,12 @@ def hierarchy(ctx, out):
     """In every code-keyed table, in every amount column: a 类 equals the sum of its 款
     (or of its 项 when the table prints no 款 for it), a 款 the sum of its 项, and the
     合计 row the sum of the 类. Codes of a wrong length are left to catalogue.code_format."""
+    sum_of_kuan = _(
+        "“{what}”的“{column}”为 {actual}，其下各款之和为 {expected}，相差 {difference}。"
+    )
+    sum_of_xiang = _(
+        "“{what}”的“{column}”为 {actual}，其下各项之和为 {expected}，相差 {difference}。"
+    )
     for table in ctx.tables_of_kind("codes", "economic"):
         if not table.present:
             continue
@@ -103,22 +109,13 @@ def hierarchy(ctx, out):
             if parent.level == Level.ITEM:
                 continue
             children = under.get(parent.code, [])
-            template = (
-                _("“{what}”的“{column}”为 {actual}，其下各款之和为 {expected}，相差 {difference}。")
-                if parent.level == Level.CLASS
-                else _(
-                    "“{what}”的“{column}”为 {actual}，其下各项之和为 {expected}，"
-                    "相差 {difference}。"
-                )
-            )
+            template = sum_of_kuan if parent.level == Level.CLASS else sum_of_xiang
             if not children and parent.level == Level.CLASS:
                 children = items_of_class.get(parent.code, [])
-                template = _(
-                    "“{what}”的“{column}”为 {actual}，其下各项之和为 {expected}，"
-                    "相差 {difference}。"
-                )
+                template = sum_of_xiang
             if not children:
                 continue
+            named = what(table, parent)
             for col in table.spec.columns:
                 out.equal(
                     table,
@@ -128,7 +125,7 @@ def hierarchy(ctx, out):
                     actual=parent.value(col.key),
                     rounded_parts=printed_count(children, col.key),
                     template=template,
-                    what=what(table, parent),
+                    what=named,
                 )
         grand = table.total_row
         classes = [r for r in coded if r.level == Level.CLASS]
@@ -160,6 +157,7 @@ def columns(ctx, out):
     part of 事业收入, not added); 本年支出合计 = 基本 + 项目 + …; 合计 = Σ fund columns;
     基本支出 = 人员经费 + 公用经费 … When every part is a printed dash the row gives no
     breakdown and is not judged."""
+    template = _("“{what}”的“{column}”为 {actual}，而{parts}之和为 {expected}，相差 {difference}。")
     for table in ctx.tables.values():
         if not (table.present and table.spec.is_amount_table):
             continue
@@ -168,6 +166,7 @@ def columns(ctx, out):
             for col in cols:
                 if not col.sum_of:
                     continue
+                parts = "、".join(labels[k] for k in col.sum_of)
                 for row in rows:
                     if all_dashes(row, col.sum_of):
                         continue
@@ -180,13 +179,10 @@ def columns(ctx, out):
                         rounded_parts=sum(
                             1 for k in col.sum_of if row.cells.get(k, (None, ""))[0] is not None
                         ),
-                        template=_(
-                            "“{what}”的“{column}”为 {actual}，而{parts}之和为 {expected}，"
-                            "相差 {difference}。"
-                        ),
+                        template=template,
                         merge=False,
                         what=what(table, row),
-                        parts="、".join(labels[k] for k in col.sum_of),
+                        parts=parts,
                     )
 
 

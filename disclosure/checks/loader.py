@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 
 from disclosure.checks.meanings import resolve_roles
 from disclosure.content import DisclosureContent
@@ -56,8 +56,9 @@ class RowData:
         value, mark = self.cells.get(column, (None, ""))
         return value is None and bool(mark)
 
-    @property
+    @cached_property
     def level(self) -> int | None:
+        """类, 款 or 项 by the code's length (worked out once: a row's code is not changed)."""
         return level_of(self.code) if self.code else None
 
     @property
