@@ -17,10 +17,10 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from functools import cache
 
-from django.db import connections, models, router, transaction
-from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db import models, transaction
 
 from disclosure.importing.errors import Location
+from disclosure.inserts import insert_records
 from disclosure.models import (
     Amount,
     Disclosure,
@@ -300,10 +300,10 @@ AMOUNT_FIELDS = ("row", "column", "value", "mark", "source")
 
 def _write_rows(tables: list[DisclosureTable], parsed: list[ParsedTable]) -> None:
     """The tables' rows and their amounts, nearly all that an import writes, inserted
-    without a model instance each (`_insert`); the rows' ids are then read back by
+    without a model instance each (`insert_records`); the rows' ids are then read back by
     (table, key), which is unique, for their amounts."""
     pairs = list(zip(tables, parsed, strict=True))
-    _insert(
+    insert_records(
         TableRow,
         ROW_FIELDS,
         (
@@ -318,7 +318,7 @@ def _write_rows(tables: list[DisclosureTable], parsed: list[ParsedTable]) -> Non
         found = TableRow.objects.filter(table_id__in=table_ids[start : start + 500])
         ids.update(((t, key), pk) for t, key, pk in found.values_list("table_id", "key", "pk"))
     cut = TableRow._meta.get_field("key").max_length
-    _insert(
+    insert_records(
         Amount,
         AMOUNT_FIELDS,
         (
@@ -328,80 +328,6 @@ def _write_rows(tables: list[DisclosureTable], parsed: list[ParsedTable]) -> Non
             for column, (value, mark) in r.amounts.items()
         ),
     )
-
-
-# The exact classes of value a field of each kind prepares as itself (the field's
-# `get_db_prep_save` returns them unchanged), so `_insert` hands them on directly.
-_PLAIN_TYPES = {
-    **dict.fromkeys(("CharField", "TextField"), (str, type(None))),
-    **dict.fromkeys(
-        (
-            "IntegerField",
-            "SmallIntegerField",
-            "BigIntegerField",
-            "PositiveIntegerField",
-            "PositiveSmallIntegerField",
-            "AutoField",
-            "BigAutoField",
-        ),
-        (int, type(None)),
-    ),
-    "BooleanField": (bool,),
-}
-
-
-def _plain_types(field: models.Field, connection) -> tuple[type, ...]:
-    """The classes of value `field` sends to this database unchanged. A foreign key's are
-    those of the key it points at; integers only where the database takes them as they are
-    (PostgreSQL's backend wraps them in sized integer types)."""
-    target = getattr(field, "target_field", None)
-    kind = target.get_internal_type() if field.is_relation and target else field.get_internal_type()
-    types = _PLAIN_TYPES.get(kind, ())
-    wraps_integers = (
-        type(connection.ops).adapt_integerfield_value
-        is not BaseDatabaseOperations.adapt_integerfield_value
-    )
-    if int in types and wraps_integers:
-        return (type(None),)
-    return types
-
-
-def _insert(model: type[models.Model], names: tuple[str, ...], records) -> None:
-    """Insert `records` (tuples of values in the order of `names`) as one prepared statement
-    run per batch, without a model instance each: every value is prepared by its model
-    field exactly as `bulk_create` prepares it (money as Decimal to the cent), text cut to
-    the field's length as `_fit` cuts it. No ids come back: a caller that needs them reads
-    them by a unique key (`_write_rows`)."""
-    fields = [model._meta.get_field(name) for name in names]
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    params = _prepared(fields, records, connection)
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), BATCH):
-            cursor.executemany(sql, params[start : start + BATCH])
-
-
-def _prepared(fields: list[models.Field], records, connection) -> list[list]:
-    """Each record's values as `bulk_create` would send them: prepared by their fields,
-    text cut to the field's length."""
-    limits = [getattr(f, "max_length", None) for f in fields]
-    plain = [_plain_types(f, connection) for f in fields]
-    return [
-        [
-            # A value its field would hand on unchanged (an int for an integer column, a
-            # str for a text column, None) is not sent through the field's preparation.
-            (v if v.__class__ in types else f.get_db_prep_save(v, connection))
-            if not (limit and v.__class__ is str and len(v) > limit)
-            else f.get_db_prep_save(v[:limit], connection)
-            for f, limit, types, v in zip(fields, limits, plain, record, strict=True)
-        ]
-        for record in records
-    ]
 
 
 def _plain_fields(obj) -> dict:
@@ -510,10 +436,7 @@ def _write_performance(entries: list[tuple[Disclosure, DisclosureContent]]) -> N
             _fit(KeyTask, overall=overall, position=i, **_plain_fields(t))
             for i, t in enumerate(o.tasks)
         ]
-        indicators += [
-            _fit(Indicator, disclosure=d, position=i, **_plain_fields(ind))
-            for i, ind in enumerate(o.indicators)
-        ]
+        indicators += [(d.pk, None, i, *_indicator(ind)) for i, ind in enumerate(o.indicators)]
     YearlyGoal.objects.bulk_create(goals, batch_size=BATCH)
     KeyTask.objects.bulk_create(tasks, batch_size=BATCH)
     with_projects = [(d, i, p) for d, c in entries for i, p in enumerate(c.projects)]
@@ -536,11 +459,18 @@ def _write_performance(entries: list[tuple[Disclosure, DisclosureContent]]) -> N
     for project, (d, _i, p) in zip(projects, with_projects, strict=True):
         funds += [_fit(ProjectFund, project=project, **_plain_fields(f)) for f in p.funds]
         indicators += [
-            _fit(Indicator, disclosure=d, project=project, position=i, **_plain_fields(ind))
-            for i, ind in enumerate(p.indicators)
+            (d.pk, project.pk, i, *_indicator(ind)) for i, ind in enumerate(p.indicators)
         ]
     ProjectFund.objects.bulk_create(funds, batch_size=BATCH)
-    Indicator.objects.bulk_create(indicators, batch_size=BATCH)
+    insert_records(Indicator, INDICATOR_FIELDS, indicators)
+
+
+_INDICATOR_PARTS = tuple(f.name for f in fields(ParsedIndicator))
+INDICATOR_FIELDS = ("disclosure", "project", "position", *_INDICATOR_PARTS)
+
+
+def _indicator(indicator: ParsedIndicator) -> tuple:
+    return tuple(getattr(indicator, name) for name in _INDICATOR_PARTS)
 
 
 _OVERALL_PARTS = {"goals", "tasks", "indicators"}

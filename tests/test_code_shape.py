@@ -34,18 +34,25 @@ def test_audit_rows_are_written_in_one_module():
 
 
 def test_content_rows_are_inserted_in_one_module():
-    # Through the ORM's bulk_create, or (the rows and amounts, most of an import) through
-    # the codec's own prepared insert, `_insert(Model, …)`; no other module inserts by SQL.
+    # Through the ORM's bulk_create, or (the rows, amounts and indicators, most of an
+    # import) through the prepared insert, `insert_records(Model, …)`; only the module that
+    # prepares it writes SQL, and only the checks' store uses it besides the codec (for
+    # their findings).
     for model in ("TableRow", "Amount", "NarrativeSection", "Indicator", "TextFigure"):
-        own_insert = re.compile(rf"\b_insert\(\s*{model},")
+        own_insert = re.compile(rf"\binsert_records\(\s*{model},")
         writers = _modules_containing(f"{model}.objects.bulk_create") | {
             str(p.relative_to(PACKAGE))
             for p in MODULES
             if own_insert.search(p.read_text(encoding="utf-8"))
         }
         assert writers == {"content.py"}, model
-    assert _modules_containing("INSERT INTO") == {"content.py"}
-    assert _modules_containing("executemany") == {"content.py"}
+    assert _modules_containing("INSERT INTO") == {"inserts.py"}
+    assert _modules_containing("executemany") == {"inserts.py"}
+    assert _modules_containing("insert_records(") == {
+        "inserts.py",
+        "content.py",
+        "checks/services.py",
+    }
 
 
 # ------------------------------------------------------------------ meaning by declaration

@@ -276,7 +276,7 @@ def test_the_codecs_insert_prepares_every_value_as_its_field_does(model, values)
     from django.apps import apps
     from django.db import connection
 
-    from disclosure.content import _prepared
+    from disclosure.inserts import _prepared
 
     cls = apps.get_model("disclosure", model)
     fields = [cls._meta.get_field(name) for name in values]

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from disclosure.importing import sources
+from disclosure.importing import zipguard
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.sources import MAX_ROWS_PER_SHEET, PdfBudget, pdf_guard, read_sheets
 from tests.test_admin_imports import WORKBOOK, counts, preview_table, staff
@@ -198,10 +198,10 @@ def _scans(data: bytes) -> dict[str, tuple]:
         for info in archive.infolist():
             if info.filename.endswith((".xml", ".rels")):
                 try:
-                    quick = sources._quick_scan(archive, info, 0)
-                except sources._Unsure:
+                    quick = zipguard._quick_scan(archive, info, 0)
+                except zipguard._Unsure:
                     quick = "unsure"
-                out[info.filename] = (quick, sources._parsed_scan(archive, info, 0))
+                out[info.filename] = (quick, zipguard._parsed_scan(archive, info, 0))
     return out
 
 
@@ -241,8 +241,8 @@ def test_a_sheet_in_utf16_is_left_to_the_parser_and_still_refused():
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
         info = archive.getinfo("xl/worksheets/sheet1.xml")
-        with pytest.raises(sources._Unsure):
-            sources._quick_scan(archive, info, 0)
+        with pytest.raises(zipguard._Unsure):
+            zipguard._quick_scan(archive, info, 0)
     with pytest.raises(ImportRejected) as refused:
         read_sheets(out.getvalue())
     assert f"超过 {MAX_ROWS_PER_SHEET} 行" in str(refused.value)
@@ -255,8 +255,8 @@ def test_a_long_text_run_split_across_reads_is_left_to_the_parser():
         sheet.write(b'<row><c t="inlineStr"><is><t>' + b"a" * 40_000 + b"</t></is></c></row>")
 
     data = workbook_streaming(rows)
-    with zipfile.ZipFile(io.BytesIO(data)) as archive, pytest.raises(sources._Unsure):
-        sources._quick_scan(archive, archive.getinfo("xl/worksheets/sheet1.xml"), 0)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, pytest.raises(zipguard._Unsure):
+        zipguard._quick_scan(archive, archive.getinfo("xl/worksheets/sheet1.xml"), 0)
     with pytest.raises(ImportRejected) as refused:
         read_sheets(data)
     assert "超过 32767 个字符" in str(refused.value)

@@ -15,9 +15,30 @@ from disclosure.audit import audit_record
 from disclosure.checks.engine import ERROR, WARNING, Report, run_checks
 from disclosure.checks.loader import CatalogueData, Context, load_context
 from disclosure.checks.selectors import check_report, latest_run
+from disclosure.inserts import insert_records
 from disclosure.models import CheckRun, Disclosure, Finding, FindingExplanation
 from disclosure.pagecache import public_pages_changed
 from disclosure.summaries import summary_store
+
+FINDING_FIELDS = (
+    "run",
+    "disclosure",
+    "position",
+    "rule",
+    "severity",
+    "table_number",
+    "table",
+    "row",
+    "column",
+    "row_key",
+    "column_key",
+    "expected",
+    "actual",
+    "difference",
+    "unit",
+    "message",
+    "cells",
+)
 
 
 @transaction.atomic
@@ -41,29 +62,31 @@ def checks_run(
     )
     run.full_clean()
     run.save()
-    Finding.objects.bulk_create(
-        [
-            Finding(
-                run=run,
-                disclosure=disclosure,
-                position=position,
-                rule=issue.rule,
-                severity=issue.severity,
-                table_number=issue.table,
-                table=issue.table_label,
-                row=issue.row[:200],
-                column=issue.column[:200],
-                row_key=issue.row_key[:40],
-                column_key=issue.column_key[:40],
-                expected=issue.expected,
-                actual=issue.actual,
-                difference=issue.difference,
-                unit=issue.unit,
-                message=issue.message,
-                cells=[list(c) for c in issue.cells],
+    insert_records(  # text cut to each field's length
+        Finding,
+        FINDING_FIELDS,
+        (
+            (
+                run.pk,
+                disclosure.pk,
+                position,
+                issue.rule,
+                issue.severity,
+                issue.table,
+                issue.table_label,
+                issue.row,
+                issue.column,
+                issue.row_key,
+                issue.column_key,
+                issue.expected,
+                issue.actual,
+                issue.difference,
+                issue.unit,
+                issue.message,
+                [list(c) for c in issue.cells],
             )
             for position, issue in enumerate(report.issues)
-        ]
+        ),
     )
     summary_store(
         disclosure,
