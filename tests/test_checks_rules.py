@@ -541,3 +541,34 @@ def test_performance_grade_fits_the_score(clean):
     project.save()
     issue = found(run_checks(clean), "performance.grade", "公开12", "信访事项专项救助资金：等级")
     assert "等级应为“优”，表中印作“良”" in issue.message
+
+
+def test_last_year_is_its_newest_published_version_whatever_came_after(second_year):
+    from disclosure.checks.loader import previous_disclosure
+    from disclosure.content import content_read, content_write
+
+    first = second_year.department.disclosures.get(year_id=2021)
+    content = content_read(first)
+
+    def version(number: int, status: str) -> Disclosure:
+        made = Disclosure.objects.create(
+            department=first.department,
+            year_id=2021,
+            version=number,
+            layout=first.layout,
+            status=status,
+            published_at=first.published_at if status == Status.PUBLISHED else None,
+        )
+        content_write([(made, content)])
+        return made
+
+    correction = version(2, Status.PUBLISHED)
+    version(3, Status.DRAFT)  # a later correction, not yet published
+    assert previous_disclosure(second_year) == correction
+    assert previous_disclosure(second_year) == Disclosure.objects.current().get(
+        department=first.department, year_id=2021
+    )
+    Disclosure.objects.filter(department=first.department, year_id=2021).exclude(
+        status=Status.DRAFT
+    ).update(status=Status.APPROVED, published_at=None)
+    assert previous_disclosure(second_year) is None

@@ -264,9 +264,12 @@ def previous_disclosure(disclosure: Disclosure) -> Disclosure | None:
     """Last year's disclosure of the same department as the public reads it: its current
     published version. A draft, a submitted or an approved version is not compared with:
     "上年度" means what was published."""
+    # For one department-year, `Disclosure.objects.current()` is its newest published
+    # version: asked for directly, without the subquery that finds it for every pair.
     return (
-        Disclosure.objects.current()
+        Disclosure.objects.published()
         .filter(department_id=disclosure.department_id, year_id=disclosure.year_id - 1)
+        .order_by("-version")
         .first()
     )
 

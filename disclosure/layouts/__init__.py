@@ -248,6 +248,8 @@ class Layout:
     # The 说明 sections, each bound to its table (layouts/sections.py).
     sections: list = field(default_factory=list, compare=False, repr=False)
     _index: dict[str, TableSpec] = field(default_factory=dict, compare=False, repr=False)
+    # (heading, subheading) → the section it names, as `section_for` found it.
+    section_memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def mark_re(self) -> re.Pattern:

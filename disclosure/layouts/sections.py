@@ -186,11 +186,18 @@ def _validate(slug: str, section: SectionSpec, tables: dict) -> None:
 
 def section_for(layout, heading: str, subheading: str = "") -> SectionSpec | None:
     """The declared section a text's heading names, or None (an "other" text). A heading
-    equal to a declared one wins over one that merely starts with it."""
+    equal to a declared one wins over one that merely starts with it. Remembered by the
+    layout (its sections do not change once loaded): the checks ask once per rule."""
+    memo = getattr(layout, "section_memo", None)
+    if memo is not None and (heading, subheading) in memo:
+        return memo[heading, subheading]
     found = [s for s in getattr(layout, "sections", ()) if s.matches(heading, subheading)]
     own = heading_key(subheading) if subheading.strip() else heading_key(heading)
     exact = [s for s in found if heading_key(s.heading) == own]
-    return next(iter(exact or found), None)
+    section = next(iter(exact or found), None)
+    if memo is not None and len(memo) < 10_000:  # headings come from uploads: bounded
+        memo[heading, subheading] = section
+    return section
 
 
 def shown_narratives(layout, narratives) -> list:
