@@ -18,7 +18,7 @@ from disclosure.models import Amount, AuditEvent
 from disclosure.resources.tables import table_resources
 from tests.helpers import amount, import_real, snapshot
 from tests.test_admin_imports import TABLE_CONFIRM, TABLE_IMPORT, confirm, counts, staff
-from tests.test_import_pdf import CAIZHENGJU, _shared
+from tests.test_import_pdf import CAIZHENGJU, SHEHUI, TEMPLATE, _shared, parsed
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +226,19 @@ def test_each_amount_read_from_a_pdf_table_names_its_page_and_box():
     row = next(r for r in reading.table.rows if r.key == "2210203")  # the continuation page
     assert row.amounts["total"] == (Decimal("258.50"), "")
     assert row.sources["total"].startswith("第 9 页第 ")
+
+
+@pytest.mark.parametrize("name", [CAIZHENGJU, SHEHUI, TEMPLATE])
+def test_every_table_read_alone_is_the_table_the_whole_document_import_reads(name):
+    data = (_shared("real") / name).read_bytes()
+    whole = parsed(name)
+    layout = get_layout(whole.layout)
+    document = read_pdf_document(data)
+    for spec in layout.tables:
+        if not spec.is_amount_table:
+            continue
+        alone = read_table([document.sheet], layout=layout, number=spec.number).table
+        printed = whole.tables[spec.number]
+        assert alone == printed, spec.label
+        assert [r.sources for r in alone.rows] == [r.sources for r in printed.rows]
+        assert alone.regions == printed.regions
