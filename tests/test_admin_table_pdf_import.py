@@ -133,6 +133,12 @@ def test_a_table_is_read_from_the_published_pdf_previewed_then_restores_the_prin
     assert '<ins style="background:#e6ffe6;">511.90</ins>' in text
     assert "公开02 读自 PDF 第 8、9 页" in text
     assert "金额 45 个，合计 23570.06，与来源中的 45 个（合计 23570.06）一致" in text
+    # The page regions the table was read from, drawn from the upload, embedded.
+    assert [(image.page, image.png[:4]) for image in result.pages] == [
+        (8, b"\x89PNG"),
+        (9, b"\x89PNG"),
+    ]
+    assert 'data-page="8"' in text and 'alt="公开02 在原件第 8 页的区域"' in text
     assert counts() == before and snapshot(draft) == state  # nothing written yet
 
     response = confirm(client, TABLE_CONFIRM, page)

@@ -96,9 +96,10 @@ class DocumentDataset(tablib.Dataset):
     (`resources.tables.TableResource`). True even while empty, so that the upload is not
     taken for a file without data."""
 
-    def __init__(self, document):
+    def __init__(self, document, data: bytes):
         super().__init__()
         self.document = document  # importing.pdf.PdfDocument
+        self.data = data  # the PDF itself, to draw the table's page regions in the preview
 
     def __bool__(self) -> bool:
         return True

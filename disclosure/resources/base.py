@@ -56,7 +56,7 @@ class DocumentUploadFormat(UploadFormat):
     def create_dataset(self, in_stream):
         data = bytes(in_stream)
         if is_pdf(data):  # `pdf_guard` first: size, pages, objects
-            return DocumentDataset(read_pdf_document(data, require_tables=False))
+            return DocumentDataset(read_pdf_document(data, require_tables=False), data)
         return super().create_dataset(data)
 
 

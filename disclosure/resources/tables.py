@@ -440,6 +440,12 @@ class TableResource(PortalResource):
         )
         self._report_findings(outcome.disclosure, result)
         result.reader_notes = self._reader_notes()
+        if self.reading is not None and kwargs.get("dry_run", True):
+            from disclosure.previews import page_images
+
+            # Beside the preview, the printed page: drawn now, never stored.
+            result.pages = page_images(dataset.data, self.reading.table.regions)
+            result.table_label = self.spec.label
 
     def _reader_notes(self) -> list[str]:
         """Where a document's table was read, the proof that no amount was lost, and what
