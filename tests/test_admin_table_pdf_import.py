@@ -103,7 +103,7 @@ def scanned(data: bytes, page: int) -> bytes:
 
 # ---------------------------------------------------------------- through the admin
 def test_a_table_is_read_from_the_published_pdf_previewed_then_restores_the_printed_amounts(
-    client, draft, czj_preparer
+    client, draft, czj_preparer, monkeypatch
 ):
     printed = table_cells(draft, "02")
     assert (
@@ -141,8 +141,11 @@ def test_a_table_is_read_from_the_published_pdf_previewed_then_restores_the_prin
     assert 'data-page="8"' in text and 'alt="公开02 在原件第 8 页的区域"' in text
     assert counts() == before and snapshot(draft) == state  # nothing written yet
 
+    drawn = []
+    monkeypatch.setattr("disclosure.previews.page_images", lambda *a: drawn.append(a) or [])
     response = confirm(client, TABLE_CONFIRM, page)
     assert response.status_code == 302
+    assert drawn == []  # the confirmation draws no page
     assert amount(draft, "02", "2010601", "total") == Decimal("1511.90")
     assert table_cells(draft, "02") == printed  # every amount and its page and box
     event = AuditEvent.objects.filter(action="import_table").get()

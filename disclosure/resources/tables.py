@@ -142,6 +142,7 @@ class TableResource(PortalResource):
         self.disclosure = disclosure
         self.findings: list[dict] = []
         self.reading: TableReading | None = None  # a document's table, as read
+        self._dry_run = False
 
     @classmethod
     def get_display_name(cls) -> str:
@@ -153,6 +154,10 @@ class TableResource(PortalResource):
         return self.spec.label
 
     # ------------------------------------------------------------ whole file
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        self._dry_run = dry_run  # a preview: the PDF's page regions are drawn for it
+        return super().import_data(dataset, dry_run=dry_run, **kwargs)
+
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         spec = self.spec
@@ -440,7 +445,7 @@ class TableResource(PortalResource):
         )
         self._report_findings(outcome.disclosure, result)
         result.reader_notes = self._reader_notes()
-        if self.reading is not None and kwargs.get("dry_run", True):
+        if self.reading is not None and self._dry_run:
             from disclosure.previews import page_images
 
             # Beside the preview, the printed page: drawn now, never stored.
