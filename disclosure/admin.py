@@ -48,6 +48,7 @@ from disclosure.models.statements import Status, TableState
 from disclosure.opendata.formats import GuardedCSV, NumberXLSX
 from disclosure.params import id_param
 from disclosure.permissions import can, overseen_departments
+from disclosure.resources.base import DocumentUploadFormat
 from disclosure.resources.catalogues import ClassificationCodeResource
 from disclosure.resources.departments import DepartmentResource
 from disclosure.resources.tables import table_resources
@@ -254,6 +255,7 @@ class DisclosureAdmin(GuardedImportMixin, admin.ModelAdmin):
         "content_digest",
     )
     fields = readonly_fields
+    import_formats = [DocumentUploadFormat]  # the flat form, or the published PDF
     import_form_class = TableImportForm
     confirm_form_class = TableConfirmForm
     import_export_change_list_template = "admin/disclosure/disclosure/change_list.html"

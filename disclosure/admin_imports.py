@@ -157,6 +157,10 @@ class TableImportForm(UploadImportForm):
     def __init__(self, formats, resources, drafts=None, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.resource_classes = resources
+        self.fields["import_file"].help_text = _(
+            "单表格式的 XLSX、CSV 或文本文件，或部门公开的文字版 PDF（从中按表名找出所选的表，"
+            "其他表不读）。按内容识别格式（不看扩展名），不超过 %(mb)s MB。"
+        ) % {"mb": settings.PORTAL_MAX_UPLOAD_BYTES // 2**20}
         self.fields["disclosure"].queryset = (
             drafts if drafts is not None else Disclosure.objects.none()
         )

@@ -192,6 +192,15 @@ def held_import(*, token: str, user):
     return result
 
 
+def page_images(data: bytes, regions: dict) -> list[PageImage]:
+    """The page regions one table was read from (page → box), drawn from the uploaded PDF
+    for the single-table import's preview, as `_show_pages` draws them for a document's."""
+    from disclosure.importing.pdf import render_regions
+
+    images = render_regions(data, list(regions.items()))
+    return [PageImage(i.page, i.box, i.width, i.height, i.png) for i in images if i is not None]
+
+
 def _show_pages(preview: WorkbookPreview, content, data: bytes) -> None:
     """Lay each table's page regions beside the grid read from them: the preparer compares
     the printed page with what was read before anything is stored."""

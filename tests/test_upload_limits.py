@@ -13,6 +13,7 @@ from disclosure.importing import zipguard
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.sources import MAX_ROWS_PER_SHEET, PdfBudget, pdf_guard, read_sheets
 from tests.test_admin_imports import WORKBOOK, counts, preview_table, staff
+from tests.test_import_pdf import CAIZHENGJU, _shared
 from tests.workbooks import seed_workbook
 
 pytestmark = pytest.mark.django_db
@@ -310,8 +311,16 @@ def test_the_single_table_screen_applies_the_same_limits(client, seed_draft, pre
     page = preview_table(client, seed_draft, "02", "02.csv", workbook_streaming(a_million_rows))
     errors = "\n".join(page.context["form"].errors["import_file"])
     assert f"超过 {MAX_ROWS_PER_SHEET} 行" in errors
+    # A PDF (whatever its name) is read by the PDF reader, under its guard and budget.
     page = preview_table(client, seed_draft, "02", "02.xlsx", b"%PDF-1.4")
-    assert "这是 PDF 文件" in "\n".join(page.context["form"].errors["import_file"])
+    assert "PDF 文件已损坏或加密" in "\n".join(page.context["form"].errors["import_file"])
+    settings.PORTAL_PDF_MAX_PAGES = 5
+    real = (_shared("real") / CAIZHENGJU).read_bytes()
+    page = preview_table(client, seed_draft, "02", "决算.pdf", real)
+    assert "超过 5 页的上限" in "\n".join(page.context["form"].errors["import_file"])
+    settings.PORTAL_MAX_UPLOAD_BYTES = len(real) - 1
+    page = preview_table(client, seed_draft, "02", "决算.pdf", real)
+    assert "超过上限" in "\n".join(page.context["form"].errors["import_file"])
     assert counts() == before
     stored = settings.PORTAL_UPLOAD_DIR
     assert not stored.exists() or not any(stored.rglob("*.bin"))  # a refused file is not kept

@@ -90,6 +90,21 @@ def dataset_from_sheets(sheets: list[Sheet]) -> tablib.Dataset:
     return dataset
 
 
+class DocumentDataset(tablib.Dataset):
+    """A published PDF, read (guarded and budgeted, its text layer found) but not yet cut
+    into one table: no rows until the resource that knows the chosen table fills them
+    (`resources.tables.TableResource`). True even while empty, so that the upload is not
+    taken for a file without data."""
+
+    def __init__(self, document, data: bytes):
+        super().__init__()
+        self.document = document  # importing.pdf.PdfDocument
+        self.data = data  # the PDF itself, to draw the table's page regions in the preview
+
+    def __bool__(self) -> bool:
+        return True
+
+
 def blank_template_rows(spec: TableSpec) -> list[list]:
     """A table's flat form with nothing filled in: the header, and for a lines table its
     declared lines (栏, 行次, 项目); for a code table the 合计 row."""

@@ -112,12 +112,14 @@ def _cjk_spacing(text: str) -> str:
     return _CJK_GAP_RE.sub("", text)
 
 
-def read_pdf(data: bytes, titles: set[str]) -> PdfDocument:
+def read_pdf(data: bytes, titles: set[str], *, require_tables: bool = True) -> PdfDocument:
     """The document's tables part as one sheet, and its text parts as sections.
 
     `titles` are the tables' titles (squashed) of every known layout: the tables part starts
     at the first line that is one of them on its own (the 目录 numbers its entries, so it
-    does not match), and ends at the next 第N部分 heading."""
+    does not match), and ends at the next 第N部分 heading. A document without any title is
+    refused, unless `require_tables` is off: then its tables part is empty (the single-table
+    import says which table it looked for)."""
     import pdfplumber  # imported here: only PDFs need it
 
     from disclosure.importing.parser import title_key
@@ -148,6 +150,8 @@ def read_pdf(data: bytes, titles: set[str]) -> PdfDocument:
         ),
         None,
     )
+    if start is None and not require_tables:
+        return PdfDocument(sheet=Sheet("", []), pages=len(pages))
     if start is None:
         raise ImportRejected.single("PDF 中找不到任何决算表的表名：这不像一份部门决算公开文件。")
     end = next(

@@ -64,13 +64,7 @@ class ImportResult:
     def notes(self) -> list[str]:
         """What the reader proves and notes about the file: the count and sum of its amounts
         against those stored, what it did not read, the 说明 headings it did not know."""
-        notes = []
-        proof = self.content.proof
-        if proof:
-            notes.append(
-                f"金额 {proof['stored']} 个，合计 {proof['stored_sum']}，"
-                f"与来源中的 {proof['source_cells']} 个（合计 {proof['source_sum']}）一致"
-            )
+        notes = [proof_note(self.content.proof)] if self.content.proof else []
         if self.content.ignored_sheets:
             notes.append("未读取的工作表（无表无金额）：" + "、".join(self.content.ignored_sheets))
         if self.other_sections:
@@ -81,6 +75,14 @@ class ImportResult:
     def other_sections(self) -> list[str]:
         """The headings of texts no declared 说明 section names: kept, stored as "other"."""
         return other_headings(get_layout(self.content.layout), self.content.narratives)
+
+
+def proof_note(proof: dict) -> str:
+    """The reader's count-and-sum proof, in a sentence."""
+    return (
+        f"金额 {proof['stored']} 个，合计 {proof['stored_sum']}，"
+        f"与来源中的 {proof['source_cells']} 个（合计 {proof['source_sum']}）一致"
+    )
 
 
 def import_refusal(actor, disclosure: Disclosure) -> str | None:
@@ -160,7 +162,7 @@ def workbook_import(
         if not created:
             content_clear(disclosure)
         content_write([(disclosure, content)], summaries=False)  # the checks refresh them
-        _prove_stored(disclosure, content)
+        _prove_stored(disclosure, content.proof)
         disclosure.layout = layout
         disclosure.content_digest = digest
         disclosure.source_name = filename[:255]
@@ -197,18 +199,17 @@ def _validate_import_fields(disclosure: Disclosure) -> None:
     disclosure.full_clean(exclude=unchanged)
 
 
-def _prove_stored(disclosure: Disclosure, content: DisclosureContent) -> None:
-    """The reader counted and summed every amount of the source; the database must now
-    hold exactly that many amounts with exactly that sum, or nothing is kept."""
-    proof = content.proof
+def _prove_stored(disclosure: Disclosure, proof: dict, *, number: str | None = None) -> None:
+    """The reader counted and summed every amount of the source (of table `number` alone,
+    when given); the database must now hold exactly that many amounts with exactly that
+    sum, or nothing is kept."""
     if not proof:
         return
+    amounts = Amount.objects.filter(row__table__disclosure=disclosure, value__isnull=False)
+    if number is not None:
+        amounts = amounts.filter(row__table__number=number)
     # Summed here, not by the database: SQLite adds decimals as binary floats.
-    values = list(
-        Amount.objects.filter(row__table__disclosure=disclosure, value__isnull=False).values_list(
-            "value", flat=True
-        )
-    )
+    values = list(amounts.values_list("value", flat=True))
     stored = {"n": len(values), "total": sum(values, Decimal(0))}
     total = stored["total"]
     if stored["n"] != proof["stored"] or total != Decimal(str(proof["stored_sum"])):
@@ -253,11 +254,18 @@ def _editable_version(
 
 @transaction.atomic
 def table_import(
-    *, actor, disclosure: Disclosure, table: ParsedTable, filename: str = ""
+    *,
+    actor,
+    disclosure: Disclosure,
+    table: ParsedTable,
+    filename: str = "",
+    proof: dict | None = None,
 ) -> ImportResult:
-    """Replace one table of an editable version with `table` (read from its flat form).
-    The rest of the content is kept; the rows are compared by key to count what is new,
-    changed and removed."""
+    """Replace one table of an editable version with `table` (read from its flat form, or
+    from a published document, whose reader gives the count-and-sum `proof` of the table's
+    cells: the table stored must hold exactly those amounts). The rest of the content is
+    kept; the rows are compared by key to count what is new, changed and removed. Each
+    amount keeps the place it was read from (`ParsedRow.sources`) when the table gives it."""
     disclosure = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
     refusal = import_refusal(actor, disclosure)
     if refusal:
@@ -278,6 +286,7 @@ def table_import(
         return ImportResult(disclosure, content, created=False, changed=False, rows=rows)
     content_clear(disclosure)
     content_write([(disclosure, content)], summaries=False)  # the checks refresh them
+    _prove_stored(disclosure, proof or {}, number=table.number)
     disclosure.content_digest = digest
     disclosure.full_clean()
     disclosure.save()
@@ -288,6 +297,7 @@ def table_import(
         table=table.number,
         file=filename,
         **rows,
+        **({"proof": proof} if proof else {}),
     )
     checks_run(disclosure=disclosure)
     return ImportResult(disclosure, content, created=False, changed=True, rows=rows)

@@ -9,7 +9,8 @@ from import_export import resources, widgets
 from import_export.formats import base_formats
 
 from disclosure.importing.errors import ImportRejected, Location, Problem
-from disclosure.importing.flat import dataset_from_sheets
+from disclosure.importing.flat import DocumentDataset, dataset_from_sheets
+from disclosure.importing.reader import is_pdf, read_pdf_document
 from disclosure.importing.sources import read_sheets
 
 
@@ -44,6 +45,21 @@ class UploadFormat(base_formats.Format):
         return False
 
 
+class DocumentUploadFormat(UploadFormat):
+    """`UploadFormat`, and a department's published text PDF: read here by the whole
+    document's PDF reader (the same guard and budget; a scan without text is refused at
+    once), then the resource finds its table in it by the layout's title."""
+
+    def get_title(self):
+        return "XLSX / CSV / TXT / PDF"
+
+    def create_dataset(self, in_stream):
+        data = bytes(in_stream)
+        if is_pdf(data):  # `pdf_guard` first: size, pages, objects
+            return DocumentDataset(read_pdf_document(data, require_tables=False), data)
+        return super().create_dataset(data)
+
+
 # ---------------------------------------------------------------- shared behaviour
 class PortalResource(resources.ModelResource):
     """Row problems in Chinese, keyed by the column header, naming the sheet, row,
@@ -55,6 +71,8 @@ class PortalResource(resources.ModelResource):
         self._headers = list(dataset.headers or [])
         self._file_rows = getattr(dataset, "file_rows", None) or list(range(2, len(dataset) + 2))
         self._sheet = getattr(dataset, "sheet_name", "")
+        # A document's rows, each where it was printed (page and row): problems name them.
+        self._locations: list[Location] | None = getattr(dataset, "locations", None)
 
     def refuse(self, dataset, problems: list[Problem]) -> None:
         """Stop the whole import with these problems (shown above the preview)."""
@@ -64,11 +82,14 @@ class PortalResource(resources.ModelResource):
     def problem(self, message: str, *, row_number: int | None, header: str = "", value=""):
         index = self._headers.index(header) if header in self._headers else None
         file_row = self._file_rows[row_number - 1] if row_number else None
+        location = Location(self._sheet, file_row, index)
+        if self._locations and row_number:
+            location = self._locations[row_number - 1]
         return str(
             Problem(
                 message,
                 table=self.table_label,
-                location=Location(self._sheet, file_row, index),
+                location=location,
                 column_label=header,
                 value=str(value or ""),
             )

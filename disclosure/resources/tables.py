@@ -6,27 +6,37 @@ it (the code, the line, the total, the summary line) and its cells parsed; the t
 then handed to `importing.services.table_import`, which replaces it in the draft through
 the content codec, audits and runs the checks. The preview shows every row as new,
 changed, unchanged or removed.
+
+A department's published PDF is read by the whole document's reader
+(`importing.reader.read_table`): the chosen table is found by its title and read exactly
+as the whole-document import reads it, each amount with the page and box it was printed
+in; its rows are then laid out in the flat form for the row-by-row preview, and the table
+as read (not the flat form's re-reading of it) is what the service stores. Only the
+chosen table's problems refuse the file: what is wrong with another table of the
+document is that table's, for its own import.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from types import SimpleNamespace
 from typing import ClassVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from import_export import fields, widgets
 from import_export.results import RowResult
 
 from disclosure.content import ParsedRow, ParsedTable
-from disclosure.importing.errors import Location, Problem
-from disclosure.importing.flat import unguard
+from disclosure.importing.errors import ImportRejected, Location, Problem
+from disclosure.importing.flat import DocumentDataset, unguard
+from disclosure.importing.reader import TableReading, read_table
 from disclosure.importing.rows import CODE_RE, TOTAL_LABELS
-from disclosure.importing.services import import_refusal, table_import
+from disclosure.importing.services import import_refusal, proof_note, table_import
 from disclosure.layouts import TableSpec, all_layouts, get_layout, squash
 from disclosure.models import (
     Disclosure,
@@ -131,6 +141,8 @@ class TableResource(PortalResource):
         super().__init__(**kwargs)
         self.disclosure = disclosure
         self.findings: list[dict] = []
+        self.reading: TableReading | None = None  # a document's table, as read
+        self._dry_run = False
 
     @classmethod
     def get_display_name(cls) -> str:
@@ -142,6 +154,10 @@ class TableResource(PortalResource):
         return self.spec.label
 
     # ------------------------------------------------------------ whole file
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        self._dry_run = dry_run  # a preview: the PDF's page regions are drawn for it
+        return super().import_data(dataset, dry_run=dry_run, **kwargs)
+
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         spec = self.spec
@@ -154,6 +170,10 @@ class TableResource(PortalResource):
         if disclosure.layout != self.layout_slug:
             self.refuse(dataset, [Problem("这张表的表式与所选决算的表式不同")])
         self.disclosure = disclosure
+        self.reading = None
+        if isinstance(dataset, DocumentDataset):
+            self.reading = self._read_document(dataset)
+            super().before_import(dataset, **kwargs)  # the rows just laid out
         allowed = flat_header(spec)
         required = [h for h in allowed if h not in {"级次", UNIT_HEADER}]
         if spec.kind == "lines" and len(spec.panels) == 1:
@@ -175,6 +195,36 @@ class TableResource(PortalResource):
         self._seen: dict[str, int] = {}
         self._positions: Counter = Counter()
         self._read: dict[str, ParsedRow] = {}
+
+    def _read_document(self, dataset: DocumentDataset) -> TableReading:
+        """The chosen table read from the document, its rows laid out in the flat form
+        (the dataset's rows, each remembering the page and row it was printed on)."""
+        try:
+            reading = read_table(
+                [dataset.document.sheet],
+                layout=get_layout(self.layout_slug),
+                number=self.spec.number,
+            )
+        except ImportRejected as exc:
+            self.refuse(dataset, exc.problems)
+        dataset.headers = flat_header(self.spec)
+        for row in reading.table.rows:
+            dataset.append(self._flat_cells(row))
+        dataset.locations = [row.location for row in reading.table.rows]
+        return reading
+
+    def _flat_cells(self, row: ParsedRow) -> list[str]:
+        """A row as read, in the flat form: what identifies it, then its own amounts."""
+        side = self.fields["side"].widget.render(row.side) if "side" in self.fields else ""
+        if self.spec.kind == "lines":
+            lead = [side, str(row.line_no or ""), row.name]
+        else:
+            lead = [row.code, row.name, ""] + ([side] if self.spec.kind == "economic" else [])
+        amounts = [
+            f.widget.render(row.amounts.get(f.column_key)) if f.side in (None, row.side) else ""
+            for f in self.amount_fields
+        ]
+        return [*lead, *amounts, ""]  # the unit is the table's, as read
 
     def _read_unit(self, dataset, problems: list[Problem]) -> str:
         """The table's unit from the 金额单位 column (count lines of 公开09 name their own)."""
@@ -201,6 +251,15 @@ class TableResource(PortalResource):
     # ------------------------------------------------------------ one row
     def before_import_row(self, row, **kwargs):
         number = kwargs["row_number"]
+        if self.reading is not None:
+            printed = self.reading.table.rows[number - 1]
+            self._seen[printed.key] = number
+            self._plan = SimpleNamespace(
+                **{k: getattr(printed, k) for k in ("side", "key", "code", "line_no")},
+                is_total=printed.is_total,
+                position=printed.position,
+            )
+            return
         spec = self.spec
         errors = {}
         side = 0
@@ -315,7 +374,7 @@ class TableResource(PortalResource):
             instance.code = plan.code
         super().import_instance(instance, row, **kwargs)
         instance.name = (instance.name or "")[:200]
-        self._read[plan.key] = ParsedRow(
+        read = ParsedRow(
             key=plan.key,
             position=plan.position,
             code=instance.code if self.spec.kind != "lines" else "",
@@ -329,6 +388,23 @@ class TableResource(PortalResource):
                 if (cell := getattr(instance.cells, f.name)) is not None
             },
         )
+        if self.reading is not None:
+            read = self._as_printed(read, kwargs["row_number"])
+        self._read[plan.key] = read
+
+    def _as_printed(self, read: ParsedRow, number: int) -> ParsedRow:
+        """The document's row as its reader read it (with the place of each amount), once
+        its flat form, which the preview shows, is proven to say the same."""
+        printed = self.reading.table.rows[number - 1]
+        if replace(printed, name=printed.name[:200]) != read:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: self.problem(
+                        "这一行的单表格式与 PDF 中读出的不一致", row_number=number
+                    )
+                }
+            )
+        return printed
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         same_place = (instance.position, instance.is_total) == (
@@ -359,19 +435,40 @@ class TableResource(PortalResource):
             result.append_row_result(removed)
             result.increment_row_result_total(removed)
         table = self._table_read()
+        proof = self.reading.proof if self.reading is not None else None
         outcome = table_import(
             actor=kwargs.get("user"),
             disclosure=self.disclosure,
             table=table,
             filename=kwargs.get("file_name") or "",
+            proof=proof,
         )
         self._report_findings(outcome.disclosure, result)
+        result.reader_notes = self._reader_notes()
+        if self.reading is not None and self._dry_run:
+            from disclosure.previews import page_images
+
+            # Beside the preview, the printed page: drawn now, never stored.
+            result.pages = page_images(dataset.data, self.reading.table.regions)
+            result.table_label = self.spec.label
+
+    def _reader_notes(self) -> list[str]:
+        """Where a document's table was read, the proof that no amount was lost, and what
+        the reader noticed (none for a flat file)."""
+        if self.reading is None:
+            return []
+        pages = "、".join(str(p) for p in self.reading.table.regions)
+        where = f"{self.spec.label} 读自 PDF 第 {pages} 页" if pages else ""
+        return [n for n in (where, proof_note(self.reading.proof)) if n] + self.reading.findings
 
     def _table_read(self) -> ParsedTable:
         """The table as the file gives it; what the flat form does not carry (the empty
-        table's statement, notes, the printed title) is kept from the stored table."""
-        stored = self.table
+        table's statement, notes, the printed title) is kept from the stored table. A
+        document gives them all: its table is stored as read, as the whole import stores it."""
         rows = list(self._read.values())
+        if self.reading is not None:
+            return replace(self.reading.table, rows=rows)
+        stored = self.table
         has_values = any(v is not None for r in rows for v, _mark in r.amounts.values())
         return ParsedTable(
             number=self.spec.number,
