@@ -374,20 +374,7 @@ def content_write(
     )
     _write_rows(tables, [t for _d, t in pairs])
     NarrativeSection.objects.bulk_create(
-        [
-            _fit(
-                NarrativeSection,
-                disclosure=d,
-                table_number=n.table_number,
-                position=i,
-                heading=n.heading,
-                subheading=n.subheading,
-                body=n.body,
-            )
-            for d, content in entries
-            for i, n in enumerate(content.narratives)
-        ],
-        batch_size=BATCH,
+        [n for d, content in entries for n in _narratives(d, content)], batch_size=BATCH
     )
     _write_text_figures([(d, content.text_figures) for d, content in entries])
     _write_performance(entries)
@@ -413,56 +400,133 @@ def text_figures_replace(disclosure: Disclosure, figures: list[ParsedTextFigure]
     _write_text_figures([(disclosure, figures)])
 
 
+def _narratives(d: Disclosure, content: DisclosureContent) -> list[NarrativeSection]:
+    return [
+        _fit(
+            NarrativeSection,
+            disclosure=d,
+            table_number=n.table_number,
+            position=i,
+            heading=n.heading,
+            subheading=n.subheading,
+            body=n.body,
+        )
+        for i, n in enumerate(content.narratives)
+    ]
+
+
+def _overall(d: Disclosure, o: ParsedOverall) -> OverallPerformance:
+    parts = {k: v for k, v in _plain_fields(o).items() if k not in _OVERALL_PARTS}
+    return _fit(OverallPerformance, disclosure=d, **parts)
+
+
+def _goals(overall: OverallPerformance, o: ParsedOverall) -> list[YearlyGoal]:
+    return [
+        _fit(YearlyGoal, overall=overall, position=i, **_plain_fields(g))
+        for i, g in enumerate(o.goals)
+    ]
+
+
+def _tasks(overall: OverallPerformance, o: ParsedOverall) -> list[KeyTask]:
+    return [
+        _fit(KeyTask, overall=overall, position=i, **_plain_fields(t))
+        for i, t in enumerate(o.tasks)
+    ]
+
+
+def _project(d: Disclosure, i: int, p: ParsedProject) -> ProjectEvaluation:
+    parts = {k: v for k, v in _plain_fields(p).items() if k not in _PROJECT_PARTS}
+    return _fit(
+        ProjectEvaluation, disclosure=d, position=i, **{**parts, "name": p.name or f"项目 {i + 1}"}
+    )
+
+
+def _funds(project: ProjectEvaluation, p: ParsedProject) -> list[ProjectFund]:
+    return [_fit(ProjectFund, project=project, **_plain_fields(f)) for f in p.funds]
+
+
 def _write_performance(entries: list[tuple[Disclosure, DisclosureContent]]) -> None:
     with_overall = [(d, c.overall) for d, c in entries if c.overall is not None]
     overalls = OverallPerformance.objects.bulk_create(
-        [
-            _fit(
-                OverallPerformance,
-                disclosure=d,
-                **{k: v for k, v in _plain_fields(o).items() if k not in _OVERALL_PARTS},
-            )
-            for d, o in with_overall
-        ],
-        batch_size=BATCH,
+        [_overall(d, o) for d, o in with_overall], batch_size=BATCH
     )
     goals, tasks, indicators = [], [], []
     for overall, (d, o) in zip(overalls, with_overall, strict=True):
-        goals += [
-            _fit(YearlyGoal, overall=overall, position=i, **_plain_fields(g))
-            for i, g in enumerate(o.goals)
-        ]
-        tasks += [
-            _fit(KeyTask, overall=overall, position=i, **_plain_fields(t))
-            for i, t in enumerate(o.tasks)
-        ]
+        goals += _goals(overall, o)
+        tasks += _tasks(overall, o)
         indicators += [(d.pk, None, i, *_indicator(ind)) for i, ind in enumerate(o.indicators)]
     YearlyGoal.objects.bulk_create(goals, batch_size=BATCH)
     KeyTask.objects.bulk_create(tasks, batch_size=BATCH)
     with_projects = [(d, i, p) for d, c in entries for i, p in enumerate(c.projects)]
     projects = ProjectEvaluation.objects.bulk_create(
-        [
-            _fit(
-                ProjectEvaluation,
-                disclosure=d,
-                position=i,
-                **{
-                    **{k: v for k, v in _plain_fields(p).items() if k not in _PROJECT_PARTS},
-                    "name": p.name or f"项目 {i + 1}",
-                },
-            )
-            for d, i, p in with_projects
-        ],
-        batch_size=BATCH,
+        [_project(d, i, p) for d, i, p in with_projects], batch_size=BATCH
     )
     funds = []
     for project, (d, _i, p) in zip(projects, with_projects, strict=True):
-        funds += [_fit(ProjectFund, project=project, **_plain_fields(f)) for f in p.funds]
+        funds += _funds(project, p)
         indicators += [
             (d.pk, project.pk, i, *_indicator(ind)) for i, ind in enumerate(p.indicators)
         ]
     ProjectFund.objects.bulk_create(funds, batch_size=BATCH)
     insert_records(Indicator, INDICATOR_FIELDS, indicators)
+
+
+@dataclass
+class TextsAsStored:
+    """A disclosure's 说明 and performance records as `content_write` stores them and a read
+    gives them back (unsaved instances: text cut to its field, decimals to their places),
+    arranged as the checks read them: texts by (table, position); each project with its
+    `fund_list` and `indicator_list`."""
+
+    narratives: list[NarrativeSection]
+    overall: OverallPerformance | None
+    tasks: list[KeyTask]
+    overall_indicators: list[Indicator]
+    projects: list[ProjectEvaluation]
+
+
+def texts_as_stored(disclosure: Disclosure, content: DisclosureContent) -> TextsAsStored:
+    """What `content_write` has just stored of `content`'s texts and performance tables,
+    without reading it back (the checks of an import judge it so)."""
+    narratives = sorted(
+        _narratives(disclosure, content), key=lambda n: (n.table_number, n.position)
+    )
+    o = content.overall
+    overall = _overall(disclosure, o) if o is not None else None
+    projects = []
+    for i, p in enumerate(content.projects):
+        project = _as_read(_project(disclosure, i, p))
+        project.fund_list = [_as_read(f) for f in _funds(project, p)]
+        project.indicator_list = _indicators(disclosure, project, p.indicators)
+        projects.append(project)
+    return TextsAsStored(
+        narratives=[_as_read(n) for n in narratives],
+        overall=_as_read(overall) if overall is not None else None,
+        tasks=[_as_read(t) for t in _tasks(overall, o)] if o is not None else [],
+        overall_indicators=_indicators(disclosure, None, o.indicators) if o is not None else [],
+        projects=projects,
+    )
+
+
+def _indicators(d: Disclosure, project, parsed: list[ParsedIndicator]) -> list[Indicator]:
+    return [
+        _as_read(_fit(Indicator, disclosure=d, project=project, position=i, **_plain_fields(ind)))
+        for i, ind in enumerate(parsed)
+    ]
+
+
+def _as_read(obj: models.Model) -> models.Model:
+    """An unsaved instance as the database gives it back: decimals to the field's places,
+    JSON through its text."""
+    for f in obj._meta.concrete_fields:
+        value = getattr(obj, f.attname)
+        if value is None:
+            continue
+        if isinstance(f, models.DecimalField):
+            setattr(obj, f.attname, Decimal(value).quantize(Decimal(1).scaleb(-f.decimal_places)))
+        elif isinstance(f, models.JSONField):
+            setattr(obj, f.attname, json.loads(json.dumps(value, cls=f.encoder)))
+    return obj
 
 
 _INDICATOR_PARTS = tuple(f.name for f in fields(ParsedIndicator))

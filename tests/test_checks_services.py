@@ -286,3 +286,64 @@ def test_an_imports_checks_judge_the_tables_exactly_as_stored(seed_draft):
     issues = [i.message for i in run_checks(seed_draft, context=written).issues]
     assert issues == [i.message for i in run_checks(seed_draft, context=stored).issues]
     assert issues  # the seed has findings: the comparison says something
+
+
+def _records(ctx) -> dict:
+    """The texts and performance records a context holds, as plain values (ids left out)."""
+
+    def plain(obj) -> dict:  # decimals as text: 12 and 12.00 are equal, not the same
+        return {
+            f.attname: (lambda v: str(v) if isinstance(v, Decimal) else v)(getattr(obj, f.attname))
+            for f in obj._meta.concrete_fields
+            if not (f.primary_key or f.is_relation)
+        }
+
+    return {
+        "narratives": [plain(n) for n in ctx.narratives],
+        "overall": plain(ctx.overall) if ctx.overall is not None else None,
+        "tasks": [plain(t) for t in ctx.tasks],
+        "overall_indicators": [plain(i) for i in ctx.overall_indicators],
+        "projects": [
+            (
+                plain(p),
+                [plain(f) for f in p.fund_list],
+                [plain(i) for i in p.indicator_list],
+            )
+            for p in ctx.projects
+        ],
+    }
+
+
+@pytest.mark.parametrize("source", ["seed", "pdf"])
+def test_an_imports_checks_judge_the_texts_and_performance_exactly_as_stored(source, seed_draft):
+    """The 说明 and the performance tables (公开10–12) handed to an import's checks are what a
+    read gives back, value for value and type for type — decimals to their places, text cut
+    to its field — and the checks find the same either way."""
+    from tests.helpers import import_real
+    from tests.test_import_pdf import CAIZHENGJU
+
+    disclosure = seed_draft if source == "seed" else import_real(CAIZHENGJU)
+    content = content_read(disclosure)
+    if content.overall is not None:
+        content.overall.duties = "职" * 9000  # a text field: kept whole
+        if content.overall.tasks:
+            content.overall.tasks[0].approved_total = Decimal("12")  # no cents written
+    if content.projects:
+        content.projects[0].name = "很长的项目名称" * 60  # longer than the column keeps
+    content_clear(disclosure)
+    content_write([(disclosure, content)])
+
+    written = load_context(disclosure, written=content)
+    stored = load_context(disclosure)
+    assert _records(written) == _records(stored)
+    kinds = [
+        [type(v) for v in record.values()]
+        for record in [*_records(written)["narratives"], *_records(written)["overall_indicators"]]
+    ]
+    assert kinds == [
+        [type(v) for v in record.values()]
+        for record in [*_records(stored)["narratives"], *_records(stored)["overall_indicators"]]
+    ]
+    assert _records(written)["narratives"], "the comparison must say something"
+    issues = [i.message for i in run_checks(disclosure, context=written).issues]
+    assert issues == [i.message for i in run_checks(disclosure, context=stored).issues]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cache, cached_property
 
 from disclosure.checks.meanings import resolve_roles
-from disclosure.content import DisclosureContent
+from disclosure.content import DisclosureContent, texts_as_stored
 from disclosure.layouts import Layout, TableSpec
 from disclosure.models import (
     ClassificationCode,
@@ -274,21 +274,9 @@ def previous_disclosure(disclosure: Disclosure) -> Disclosure | None:
     )
 
 
-def load_context(
-    disclosure: Disclosure,
-    *,
-    catalogues: dict[int, dict[str, CatalogueData]] | None = None,
-    with_previous: bool = True,
-    written: DisclosureContent | None = None,
-) -> Context:
-    """Load what the rules read. `catalogues` may be shared across many disclosures
-    (year → catalogues) so a batch reads each year's catalogue once. `written` is the
-    content `content_write` has just stored for the disclosure, in this transaction: its
-    tables are taken from it (`written_cells`) rather than read back."""
-    layout = disclosure.layout_spec
-    tables = _tables(disclosure, layout, written)
-    ctx = Context(disclosure=disclosure, layout=layout, tables=tables)
-    ctx.roles = {role: tables.get(number) for role, number in resolve_roles(layout).items()}
+def _read_texts(ctx: Context, disclosure: Disclosure) -> None:
+    """The 说明 and performance records as stored (what `texts_as_stored` gives of content
+    just written)."""
     ctx.narratives = list(
         NarrativeSection.objects.filter(disclosure=disclosure).order_by("table_number", "position")
     )
@@ -305,6 +293,30 @@ def load_context(
         project.fund_list = funds.get(project.pk, [])
         project.indicator_list = [i for i in indicators if i.project_id == project.pk]
     ctx.projects = projects
+
+
+def load_context(
+    disclosure: Disclosure,
+    *,
+    catalogues: dict[int, dict[str, CatalogueData]] | None = None,
+    with_previous: bool = True,
+    written: DisclosureContent | None = None,
+) -> Context:
+    """Load what the rules read. `catalogues` may be shared across many disclosures
+    (year → catalogues) so a batch reads each year's catalogue once. `written` is the
+    content `content_write` has just stored for the disclosure, in this transaction: its
+    tables (`written_cells`), texts and performance records (`texts_as_stored`) are taken
+    from it rather than read back."""
+    layout = disclosure.layout_spec
+    tables = _tables(disclosure, layout, written)
+    ctx = Context(disclosure=disclosure, layout=layout, tables=tables)
+    ctx.roles = {role: tables.get(number) for role, number in resolve_roles(layout).items()}
+    if written is not None:
+        texts = texts_as_stored(disclosure, written)
+        ctx.narratives, ctx.overall, ctx.tasks = texts.narratives, texts.overall, texts.tasks
+        ctx.overall_indicators, ctx.projects = texts.overall_indicators, texts.projects
+    else:
+        _read_texts(ctx, disclosure)
     if catalogues is None:
         ctx.catalogues = load_catalogues(disclosure.year_id)
     else:
