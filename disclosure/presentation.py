@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from disclosure.layouts import Column, Panel, TableSpec, is_english
+from disclosure.layouts import Column, Line, Panel, TableSpec, is_english
 from disclosure.models.classification import level_of
 from disclosure.money import TEN_THOUSAND, format_amount, to_wan
 
@@ -271,23 +271,52 @@ def code_table_rows(spec: TableSpec, rows, units: tuple[str, str]) -> list[GridR
     return grid
 
 
-def lines_table_rows(spec: TableSpec, rows, units: tuple[str, str]) -> list[GridRow]:
-    """Side-by-side panels: the printed row n shows each panel's n-th line."""
+@dataclass(frozen=True)
+class PanelLine:
+    """One panel's line on a printed row of a side-by-side lines table: the declared line
+    and the stored row the document printed for it (None: the document printed no such
+    line — an optional line left out, or one of the blank filler lines)."""
+
+    line: Line
+    row: object | None
+
+
+def paired_lines(spec: TableSpec, rows) -> list[list[PanelLine | None]]:
+    """The printed rows of a lines table, each holding every panel's line printed on it:
+    printed row n shows each panel's n-th declared line, as the form prints them (收入's
+    本年收入合计 beside 支出's 本年支出合计). A panel with fewer lines than the others has
+    None on the rows below its last line. `rows` are the stored rows (side and 行次).
+
+    The one pairing of side-by-side panels: the public table and the import preview both
+    arrange their rows with it. (A row's stored `position` counts the lines read in its
+    own panel only, so it cannot pair panels: 收入 reads no line for its blank fillers.)"""
     by_side: dict[int, dict[int, object]] = defaultdict(dict)
     for row in rows:
         if row.line_no is not None:
             by_side[row.side][row.line_no] = row
-    height = max(len(p.lines) for p in spec.panels)
+    height = max((len(p.lines) for p in spec.panels), default=0)
+    return [
+        [
+            PanelLine(panel.lines[n], by_side[side].get(panel.lines[n].no))
+            if n < len(panel.lines)
+            else None
+            for side, panel in enumerate(spec.panels)
+        ]
+        for n in range(height)
+    ]
+
+
+def lines_table_rows(spec: TableSpec, rows, units: tuple[str, str]) -> list[GridRow]:
+    """Side-by-side panels: the printed row n shows each panel's n-th line."""
     grid = []
-    for n in range(height):
+    for pair in paired_lines(spec, rows):
         cells: list[Cell] = []
         any_total = False
-        for side, panel in enumerate(spec.panels):
-            if n >= len(panel.lines):
+        for side, (panel, placed) in enumerate(zip(spec.panels, pair, strict=True)):
+            if placed is None:
                 cells += [Cell() for _ in range(2 + len(panel.columns))]
                 continue
-            line = panel.lines[n]
-            stored = by_side[side].get(line.no)
+            line, stored = placed.line, placed.row
             label = stored.name if stored is not None and stored.name else line.display_label()
             if stored is None and not line.label:
                 label = ""
