@@ -23,7 +23,7 @@ from disclosure.models.statements import TableState
 from disclosure.money import format_amount
 from disclosure.opendata.flat import flat_rows
 from disclosure.opendata.tabular import flat_columns
-from disclosure.presentation import cell_text, paired_lines
+from disclosure.presentation import cell_text, paired_blocks, paired_lines, summary_label
 from disclosure.selectors import disclosure_tables, figure_values
 from disclosure.uploads import upload_read, upload_remove, upload_save
 
@@ -86,8 +86,9 @@ class GridPanel:
 @dataclass
 class ReadGrid:
     """An amount table as read, to lay beside its page regions: its columns, then each
-    printed row's cells as printed. A table of side-by-side panels (收入 | 支出) is laid out
-    as printed, one panel beside the other, with the panels' titles over their columns."""
+    printed row's cells as printed. A table of side-by-side panels (收入 | 支出) or blocks
+    (人员经费 | 公用经费) is laid out as printed, one beside the other, with their titles
+    over their columns."""
 
     columns: list[GridColumn]
     rows: list[list[str]]
@@ -344,6 +345,8 @@ def _grid(view) -> ReadGrid:
     """Every printed row of an amount table with its amounts where they were printed."""
     if view.spec.kind == "lines" and len(view.spec.panels) > 1:
         return _panels_grid(view)
+    if view.spec.kind == "economic" and view.spec.blocks > 1:
+        return _blocks_grid(view)
     columns = flat_columns(view.spec)
     place = {(side, col.key): i for i, (side, col, _h) in enumerate(columns)}
     rows = []
@@ -406,6 +409,51 @@ def _panels_grid(view) -> ReadGrid:
                     cell_text(amount.value, amount.mark, units=units, count=line.format == "count")
                     if amount is not None
                     else ""
+                )
+        rows.append(cells)
+    return ReadGrid(columns=columns, rows=rows, panels=panels)
+
+
+def _blocks_grid(view) -> ReadGrid:
+    """A table of economic blocks side by side (人员经费 | 公用经费 …) as printed: each
+    printed row holds every block's code printed on it (the public table's pairing,
+    `presentation.paired_blocks`), each block with its 科目编码, 科目名称 and amount, and
+    the blocks' summary lines (人员经费合计 …) on the last row, where the form prints them.
+    A block titled with nothing continues the titled block before it (公用经费 over two)."""
+    spec = view.spec
+    units = (view.printed_unit, view.unit)
+    titles = spec.block_titles_en if is_english() and spec.block_titles_en else spec.block_titles
+    columns: list[GridColumn] = []
+    panels: list[GridPanel] = []
+    for block in range(spec.blocks):
+        own = [
+            GridColumn(_("科目编码"), "panel-start" if block else ""),
+            GridColumn(_("科目名称"), "label"),
+            *(GridColumn(_column_header(col), "num") for col in spec.columns),
+        ]
+        columns += own
+        title = titles[block] if block < len(titles) else ""
+        if title or not panels:
+            panels.append(GridPanel(title, len(own)))
+        else:
+            panels[-1].span += len(own)
+    rows = []
+    stored = list(view.record.rows.all()) if view.record is not None else []
+    for pair in paired_blocks(spec, stored):
+        cells: list[str] = []
+        for row in pair:
+            if row is None:
+                cells += [""] * (2 + len(spec.columns))
+                continue
+            amounts = {a.column: a for a in row.amounts.all()}
+            if row.is_total:
+                cells += ["", summary_label(spec, row)]
+            else:
+                cells += [row.code, row.name]
+            for col in spec.columns:
+                amount = amounts.get(col.key)
+                cells.append(
+                    cell_text(amount.value, amount.mark, units=units) if amount is not None else ""
                 )
         rows.append(cells)
     return ReadGrid(columns=columns, rows=rows, panels=panels)

@@ -1,7 +1,8 @@
 """The import preview lays a table of side-by-side panels (收入 | 支出) out as printed: each
 line of the left panel on the same row as the line printed beside it on the right, each
 panel with its own 项目, 行次 (where printed) and amount columns, as the public table pairs
-them. Tables of one panel or of codes keep their grid of one row per printed row."""
+them; economic blocks (人员经费 | 公用经费) likewise, their summary lines on the last row.
+Tables of one panel or of codes keep their grid of one row per printed row."""
 
 from __future__ import annotations
 
@@ -124,34 +125,49 @@ def test_table_1_pairs_each_income_line_with_the_expenditure_line_printed_beside
     assert "<caption" in section and "收入支出决算总表 读出的数字" in section
 
 
-def printed_rows(data: bytes, pages: list[int], width: int) -> list[list[str]]:
-    """The rows pdfplumber reads from a table's pages: the cells of each printed row of
-    that width, line breaks inside a cell dropped, the title and header rows (收入 | 支出,
-    项目 …) and rows with nothing printed left out."""
+HEADER_STARTS = ("收入", "项目", "经济分类", "科目编码", "类")
+
+
+def printed_rows(data: bytes, pages: list[int]) -> list[list[str]]:
+    """The rows pdfplumber reads from a table's pages, line breaks and spaces inside a cell
+    dropped; the header rows (收入 | 支出, 项目 …, 经济分类 …) and rows with nothing
+    printed left out."""
     rows = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for number in pages:
             for table in pdf.pages[number - 1].extract_tables():
                 for row in table:
-                    cells = [(c or "").replace("\n", "") for c in row]
-                    if len(cells) != width or not any(cells) or cells[0] in {"收入", "项目"}:
-                        continue
-                    rows.append(cells)
+                    cells = [(c or "").replace("\n", "").replace(" ", "") for c in row]
+                    if any(cells) and not cells[0].startswith(HEADER_STARTS):
+                        rows.append(cells)
     return rows
 
 
+def as_blocks(row: list[str], blocks: int) -> list[str]:
+    """A printed row of economic blocks as the grid shows it: each block's code in one cell
+    (类 | 款 joined), and a summary label (人员经费合计) in the name's cell."""
+    width = len(row) // blocks
+    cells = []
+    for b in range(blocks):
+        block = row[b * width : (b + 1) * width]
+        code, name, amount = "".join(block[: width - 2]), block[-2], block[-1]
+        cells += [code, name, amount] if code.isdigit() or not code else ["", code, amount]
+    return cells
+
+
 @pytest.mark.parametrize("name", [CAIZHENGJU, SHEHUI])
-@pytest.mark.parametrize("number", ["01", "04"])
-def test_each_two_panel_grid_is_the_printed_table_row_for_row(name, number):
+@pytest.mark.parametrize("number", ["01", "04", "06"])
+def test_each_side_by_side_grid_is_the_printed_table_row_for_row(name, number):
     """Every row of the preview's grid is the row pdfplumber reads on the page, cell for
-    cell: the lines beside each other and their amounts as printed."""
+    cell: the lines (or codes) beside each other and their amounts as printed."""
     department = Department.objects.create(code="pt", name="上海市普陀区")
     preview = workbook_import_preview(
         data=real(name), department=department, year=2024, user=system_actor(), layout=None
     )
     table = next(t for t in preview.tables if t.number == number)
-    pages = [image.page for image in table.pages]
-    printed = printed_rows(real(name), pages, len(table.grid.header))
+    printed = printed_rows(real(name), [image.page for image in table.pages])
+    if number == "06":
+        printed = [as_blocks(row, len(table.grid.panels)) for row in printed]
     assert len(printed) >= 30
     assert table.grid.rows == printed
 
@@ -257,3 +273,51 @@ def test_the_public_table_and_the_preview_pair_the_panels_alike():
         assert labels == [p.row.name if p.row else p.line.label for p in pair]
     # The 24th printed row: no income line (a blank of the form), 二十四、债务还本支出 beside.
     assert pairs[23][0].row is None and pairs[23][1].row.name == "二十四、债务还本支出"
+
+
+def test_economic_blocks_lie_side_by_side_with_their_summary_lines_last(
+    client, czj_preparer, preparer, seed_bytes
+):
+    client.force_login(czj_preparer)
+    page = upload(client, real(CAIZHENGJU))
+    grid = tables_of(page)["06"].grid
+    assert [(p.title, p.span) for p in grid.panels] == [("人员经费", 3), ("公用经费", 3)]
+    assert grid.header == ["科目编码", "科目名称", "决算数"] * 2
+    assert grid.rows[0] == ["301", "工资福利支出", "2,082.85", "302", "商品和服务支出", "171.07"]
+    assert ["", "", "", "310", "资本性支出", "13.58"] in grid.rows  # 人员经费 ended above
+    assert grid.rows[-1] == ["", "人员经费合计", "2,152.26", "", "公用经费合计", "184.65"]
+    html = page.content.decode()
+    section = html[html.index('id="pdf-06"') : html.index('id="pdf-07"')]
+    assert '<th scope="colgroup" colspan="3" class="panel-start">公用经费</th>' in section
+    # The seed prints three blocks under two titles: 公用经费 spans the last two.
+    client.force_login(staff(preparer))
+    page = client.post(
+        WORKBOOK,
+        {"year": 2021, "layout": "yunnan-2021", "file": SimpleUploadedFile("seed.txt", seed_bytes)},
+    )
+    grid = tables_of(page)["06"].grid
+    assert [(p.title, p.span) for p in grid.panels] == [("人员经费", 3), ("公用经费", 6)]
+    assert [c.css for c in grid.columns][3::3] == ["panel-start", "panel-start"]
+    assert grid.rows[0] == [
+        "301",
+        "工资福利支出",
+        "6,641,465.45",
+        "302",
+        "商品和服务支出",
+        "1,872,883.00",
+        "310",
+        "资本性支出",
+        "35,610.00",
+    ]
+    assert grid.rows[-2] == ["", "", "", "30704", "国外债务发行费用", "", "", "", ""]
+    assert grid.rows[-1] == [
+        "",
+        "人员经费合计",
+        "6,825,365.45",
+        "",
+        "公用经费合计",
+        "1,908,493.00",
+        "",
+        "",
+        "",
+    ]
