@@ -70,9 +70,12 @@ class PageImage:
 
 @dataclass
 class GridColumn:
+    """A column of a grid as read: its header, and its class — "label" for a row's name,
+    "num" for 行次 and amounts, with "panel-start" on the first column of each panel or
+    block after the first (a rule between them)."""
+
     header: str
-    css: str = ""  # "label" for a row's name, "num" for 行次 and amounts; "panel-start" too
-    # on the first column of each panel after the first
+    css: str = ""
 
 
 @dataclass
