@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from disclosure.layouts import Column, Panel, TableSpec, is_english
+from disclosure.layouts import Column, Line, Panel, TableSpec, is_english
 from disclosure.models.classification import level_of
 from disclosure.money import TEN_THOUSAND, format_amount, to_wan
 
@@ -271,23 +271,52 @@ def code_table_rows(spec: TableSpec, rows, units: tuple[str, str]) -> list[GridR
     return grid
 
 
-def lines_table_rows(spec: TableSpec, rows, units: tuple[str, str]) -> list[GridRow]:
-    """Side-by-side panels: the printed row n shows each panel's n-th line."""
+@dataclass(frozen=True)
+class PanelLine:
+    """One panel's line on a printed row of a side-by-side lines table: the declared line
+    and the stored row the document printed for it (None: the document printed no such
+    line — an optional line left out, or one of the blank filler lines)."""
+
+    line: Line
+    row: object | None
+
+
+def paired_lines(spec: TableSpec, rows) -> list[list[PanelLine | None]]:
+    """The printed rows of a lines table, each holding every panel's line printed on it:
+    printed row n shows each panel's n-th declared line, as the form prints them (收入's
+    本年收入合计 beside 支出's 本年支出合计). A panel with fewer lines than the others has
+    None on the rows below its last line. `rows` are the stored rows (side and 行次).
+
+    The one pairing of side-by-side panels: the public table and the import preview both
+    arrange their rows with it. (A row's stored `position` counts the lines read in its
+    own panel only, so it cannot pair panels: 收入 reads no line for its blank fillers.)"""
     by_side: dict[int, dict[int, object]] = defaultdict(dict)
     for row in rows:
         if row.line_no is not None:
             by_side[row.side][row.line_no] = row
-    height = max(len(p.lines) for p in spec.panels)
+    height = max((len(p.lines) for p in spec.panels), default=0)
+    return [
+        [
+            PanelLine(panel.lines[n], by_side[side].get(panel.lines[n].no))
+            if n < len(panel.lines)
+            else None
+            for side, panel in enumerate(spec.panels)
+        ]
+        for n in range(height)
+    ]
+
+
+def lines_table_rows(spec: TableSpec, rows, units: tuple[str, str]) -> list[GridRow]:
+    """Side-by-side panels: the printed row n shows each panel's n-th line."""
     grid = []
-    for n in range(height):
+    for pair in paired_lines(spec, rows):
         cells: list[Cell] = []
         any_total = False
-        for side, panel in enumerate(spec.panels):
-            if n >= len(panel.lines):
+        for side, (panel, placed) in enumerate(zip(spec.panels, pair, strict=True)):
+            if placed is None:
                 cells += [Cell() for _ in range(2 + len(panel.columns))]
                 continue
-            line = panel.lines[n]
-            stored = by_side[side].get(line.no)
+            line, stored = placed.line, placed.row
             label = stored.name if stored is not None and stored.name else line.display_label()
             if stored is None and not line.label:
                 label = ""
@@ -312,22 +341,42 @@ def lines_table_rows(spec: TableSpec, rows, units: tuple[str, str]) -> list[Grid
     return grid
 
 
-def economic_rows(spec: TableSpec, rows, units: tuple[str, str]) -> list[GridRow]:
+def paired_blocks(spec: TableSpec, rows) -> list[list[object | None]]:
+    """The printed rows of a table of economic blocks (人员经费 | 公用经费 …), each holding
+    every block's row printed on it: printed row n shows each block's n-th code in stored
+    order (a row's position counts the codes read in its own block, top to bottom), and a
+    last row the blocks' summary lines (人员经费合计 | 公用经费合计) when any is stored. A
+    block with fewer codes than the others has None below its last one.
+
+    The one pairing of side-by-side blocks: the public table and the import preview both
+    arrange their rows with it."""
     sides: dict[int, list] = defaultdict(list)
     totals: dict[int, object] = {}
     for row in rows:
         (totals.__setitem__(row.side, row) if row.is_total else sides[row.side].append(row))
     height = max((len(v) for v in sides.values()), default=0)
-    grid = []
+    paired = [
+        [sides[side][n] if n < len(sides[side]) else None for side in range(spec.blocks)]
+        for n in range(height)
+    ]
+    if totals:
+        paired.append([totals.get(side) for side in range(spec.blocks)])
+    return paired
 
-    def block(row, side: int, total: bool = False) -> list[Cell]:
+
+def summary_label(spec: TableSpec, row) -> str:
+    """A summary line's label as shown: as printed, or the layout's English label."""
+    summary = next((s for s in spec.summary_lines if s.key == row.key), None)
+    return summary.display_label() if summary and is_english() else row.name
+
+
+def economic_rows(spec: TableSpec, rows, units: tuple[str, str]) -> list[GridRow]:
+    def block(row, side: int) -> list[Cell]:
         if row is None:
             return [Cell(), Cell(), Cell(kind="amount")]
+        total = row.is_total
         level = 0 if total else (level_of(row.code) or 0)
-        label = row.name
-        if total:
-            summary = next((s for s in spec.summary_lines if s.key == row.key), None)
-            label = summary.display_label() if summary and is_english() else row.name
+        label = summary_label(spec, row) if total else row.name
         return [
             Cell(
                 row.code if not total else label,
@@ -349,17 +398,13 @@ def economic_rows(spec: TableSpec, rows, units: tuple[str, str]) -> list[GridRow
             *_amount_cells(row, spec.columns, units, side),
         ]
 
-    for n in range(height):
+    grid = []
+    for pair in paired_blocks(spec, rows):
         cells: list[Cell] = []
-        for side in range(spec.blocks):
-            items = sides.get(side, [])
-            cells += block(items[n] if n < len(items) else None, side)
-        grid.append(GridRow(cells))
-    if totals:
-        cells = []
-        for side in range(spec.blocks):
-            cells += block(totals.get(side), side, total=True)
-        grid.append(GridRow(cells, is_total=True))
+        for side, row in enumerate(pair):
+            cells += block(row, side)
+        total = any(row is not None and row.is_total for row in pair)
+        grid.append(GridRow(cells, is_total=total))
     return grid
 
 

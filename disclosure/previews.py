@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.sources import PDF_MAGIC
-from disclosure.layouts import DEFAULT_LAYOUT
+from disclosure.layouts import DEFAULT_LAYOUT, is_english
 from disclosure.models import Department, Disclosure
 from disclosure.models.statements import TableState
 from disclosure.money import format_amount
 from disclosure.opendata.flat import flat_rows
 from disclosure.opendata.tabular import flat_columns
+from disclosure.presentation import cell_text, paired_blocks, paired_lines, summary_label
 from disclosure.selectors import disclosure_tables, figure_values
 from disclosure.uploads import upload_read, upload_remove, upload_save
 
@@ -68,12 +69,42 @@ class PageImage:
 
 
 @dataclass
-class ReadGrid:
-    """An amount table as read, to lay beside its page regions: header, then each row's
-    code and name and its amounts as printed."""
+class GridColumn:
+    """A column of a grid as read: its header, and its class — "label" for a row's name,
+    "num" for 行次 and amounts, with "panel-start" on the first column of each panel or
+    block after the first (a rule between them)."""
 
-    header: list[str]
+    header: str
+    css: str = ""
+
+
+@dataclass
+class GridPanel:
+    """A panel's title over its columns, in a table of side-by-side panels."""
+
+    title: str
+    span: int
+
+
+@dataclass
+class ReadGrid:
+    """An amount table as read, to lay beside its page regions: its columns, then each
+    printed row's cells as printed. A table of side-by-side panels (收入 | 支出) or blocks
+    (人员经费 | 公用经费) is laid out as printed, one beside the other, with their titles
+    over their columns."""
+
+    columns: list[GridColumn]
     rows: list[list[str]]
+    panels: list[GridPanel] = field(default_factory=list)
+
+    @property
+    def header(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    @property
+    def body(self) -> list[list[tuple[str, str]]]:
+        """Each row's cells with their column's class, for the template."""
+        return [list(zip(row, (c.css for c in self.columns), strict=True)) for row in self.rows]
 
 
 @dataclass
@@ -323,8 +354,11 @@ def _totals(view) -> list[TotalLine]:
 
 
 def _grid(view) -> ReadGrid:
-    """Every printed row of an amount table with its amounts where they were printed; a
-    two-panel table (收入 | 支出) gives each panel its own columns."""
+    """Every printed row of an amount table with its amounts where they were printed."""
+    if view.spec.kind == "lines" and len(view.spec.panels) > 1:
+        return _panels_grid(view)
+    if view.spec.kind == "economic" and view.spec.blocks > 1:
+        return _blocks_grid(view)
     columns = flat_columns(view.spec)
     place = {(side, col.key): i for i, (side, col, _h) in enumerate(columns)}
     rows = []
@@ -337,4 +371,105 @@ def _grid(view) -> ReadGrid:
             if index is not None:
                 cells[index] = c.text
         rows.append([record.code, record.name or "合计", *cells])
-    return ReadGrid(header=[_("编码"), _("名称"), *(h for _s, _c, h in columns)], rows=rows)
+    return ReadGrid(
+        columns=[
+            GridColumn(_("编码")),
+            GridColumn(_("名称"), "label"),
+            *(GridColumn(h, "num") for _s, _c, h in columns),
+        ],
+        rows=rows,
+    )
+
+
+def _panels_grid(view) -> ReadGrid:
+    """A table of side-by-side panels as printed: each printed row holds the line of every
+    panel printed on it (the public table's pairing, `presentation.paired_lines`), each
+    panel with its own 项目, its 行次 where the layout prints one, and its amount columns.
+    A panel's line the document did not print leaves that panel's cells empty; a row on
+    which no panel printed a line is left out."""
+    spec = view.spec
+    units = (view.printed_unit, view.unit)
+    columns, panels = [], []
+    for side, panel in enumerate(spec.panels):
+        lead = [GridColumn(_("项目"), "label")]
+        if panel.lineno_col >= 0:
+            lead.append(GridColumn(_("行次"), "num"))
+        own = lead + [GridColumn(_column_header(col), "num") for col in panel.columns]
+        if side:
+            own[0].css += " panel-start"
+        columns += own
+        title = panel.title_en if is_english() and panel.title_en else panel.title
+        panels.append(GridPanel(title, len(own)))
+    rows = []
+    stored = list(view.record.rows.all()) if view.record is not None else []
+    for pair in paired_lines(spec, stored):
+        if not any(placed is not None and placed.row is not None for placed in pair):
+            continue
+        cells: list[str] = []
+        for panel, span, placed in zip(spec.panels, panels, pair, strict=True):
+            if placed is None or placed.row is None:
+                cells += [""] * span.span
+                continue
+            line, row = placed.line, placed.row
+            amounts = {a.column: a for a in row.amounts.all()}
+            cells.append(row.name or line.display_label())
+            if panel.lineno_col >= 0:
+                cells.append(str(line.no))
+            for col in panel.columns:
+                amount = amounts.get(col.key)
+                cells.append(
+                    cell_text(amount.value, amount.mark, units=units, count=line.format == "count")
+                    if amount is not None
+                    else ""
+                )
+        rows.append(cells)
+    return ReadGrid(columns=columns, rows=rows, panels=panels)
+
+
+def _blocks_grid(view) -> ReadGrid:
+    """A table of economic blocks side by side (人员经费 | 公用经费 …) as printed: each
+    printed row holds every block's code printed on it (the public table's pairing,
+    `presentation.paired_blocks`), each block with its 科目编码, 科目名称 and amount, and
+    the blocks' summary lines (人员经费合计 …) on the last row, where the form prints them.
+    A block titled with nothing continues the titled block before it (公用经费 over two)."""
+    spec = view.spec
+    units = (view.printed_unit, view.unit)
+    titles = spec.block_titles_en if is_english() and spec.block_titles_en else spec.block_titles
+    columns: list[GridColumn] = []
+    panels: list[GridPanel] = []
+    for block in range(spec.blocks):
+        own = [
+            GridColumn(_("科目编码"), "panel-start" if block else ""),
+            GridColumn(_("科目名称"), "label"),
+            *(GridColumn(_column_header(col), "num") for col in spec.columns),
+        ]
+        columns += own
+        title = titles[block] if block < len(titles) else ""
+        if title or not panels:
+            panels.append(GridPanel(title, len(own)))
+        else:
+            panels[-1].span += len(own)
+    rows = []
+    stored = list(view.record.rows.all()) if view.record is not None else []
+    for pair in paired_blocks(spec, stored):
+        cells: list[str] = []
+        for row in pair:
+            if row is None:
+                cells += [""] * (2 + len(spec.columns))
+                continue
+            amounts = {a.column: a for a in row.amounts.all()}
+            if row.is_total:
+                cells += ["", summary_label(spec, row)]
+            else:
+                cells += [row.code, row.name]
+            for col in spec.columns:
+                amount = amounts.get(col.key)
+                cells.append(
+                    cell_text(amount.value, amount.mark, units=units) if amount is not None else ""
+                )
+        rows.append(cells)
+    return ReadGrid(columns=columns, rows=rows, panels=panels)
+
+
+def _column_header(col) -> str:
+    return "/".join((*col.display_group(), col.display_label()))

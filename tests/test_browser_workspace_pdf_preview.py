@@ -47,6 +47,19 @@ def test_the_workspace_pdf_preview_fits_and_passes_axe(live_server, czj_preparer
         drawn = images.evaluate_all("all => all.map(i => i.getBoundingClientRect().right)")
         assert max(drawn) <= width
         assert "2,995.39" in page.locator("#pdf-01 table.read-grid").inner_text()
+        # A two-panel table as printed: the income line and the expenditure line beside it
+        # on one row; a wide grid scrolls inside its own box, never past the page.
+        first = page.locator("#pdf-01 table.read-grid tbody tr").first.locator("td")
+        assert first.all_inner_texts() == [
+            "一、一般公共预算财政拨款收入",
+            "2,940.05",
+            "一、一般公共服务支出",
+            "2,106.66",
+        ]
+        grids = page.locator("section.preview-pdf .grid")
+        assert (
+            max(grids.evaluate_all("all => all.map(g => g.getBoundingClientRect().right)")) <= width
+        )
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert violations(page) == []
         page.screenshot(path=str(ARTIFACTS / f"workspace-pdf-preview-top-{width}.png"))

@@ -97,7 +97,7 @@ def test_a_pdf_preview_shows_each_tables_page_regions_beside_the_grid(client, pr
         assert f"原件第 {number} 页" in html
     # The grid read is laid beside the regions: 公开01's and 公开04's 总计 as printed.
     assert 'id="pdf-01"' in html and "2,961.68" in html
-    assert ["", "总计", "", "2,995.39"] in tables["01"].grid.rows
+    assert ["总计", "2,995.39", "总计", "2,995.39"] in tables["01"].grid.rows
     # An empty table still shows where it is printed; its grid holds no amount.
     assert tables["08"].pages and not any(c for r in tables["08"].grid.rows for c in r[2:])
     assert counts() == before  # nothing stored by the preview

@@ -77,7 +77,7 @@ def test_the_pdf_preview_shows_grid_and_page_regions_and_stores_nothing(
     assert len(images) == 15 and {"6", "7", "12", "14", "20"} <= set(images)
     assert 'id="pdf-01"' in html and "原件第 6 页" in html
     tables = {t.number: t for t in preview.tables}
-    assert ["", "总计", "", "2,995.39"] in tables["01"].grid.rows
+    assert ["总计", "2,995.39", "总计", "2,995.39"] in tables["01"].grid.rows
     assert "2,995.39" in html and "2,940.05" in html
     # The count-and-sum proof of the reader, then the confirm button with its token.
     assert "金额 195 个，合计 122103.36，与来源中的 195 个（合计 122103.36）一致" in html
