@@ -385,3 +385,42 @@ def test_a_lanci_line_is_a_whole_row_of_markers_numbered_in_sequence():
     assert not is_lanci_line(["1", "3"])  # not in sequence
     assert not is_lanci_line(["1", "2", "1", "2"])  # 云南 2021 公开09's leaf headings
     assert not is_lanci_line(["类", "款", "项"])  # the code column's own headings
+
+
+def _seed_with_fiscal_heading_shortened(seed_text: str) -> bytes:
+    header = "\t本年收入合计\t财政拨款收入\t上级补助收入\t"
+    assert seed_text.count(header) == 1
+    return seed_text.replace(header, "\t本年收入合计\t财政拨款\t上级补助收入\t").encode("utf-8")
+
+
+FISCAL_NOTE = (
+    "公开02 第 8 行第 F 列：表头“财政拨款”不是表式中的栏目名，按它的位置当作栏目“财政拨款收入”读取"
+)
+
+
+def test_the_seed_with_a_heading_worded_otherwise_reads_the_same_amounts_and_notes_it(seed_text):
+    before = read_document(seed_text.encode("utf-8"), layout="yunnan-2021")
+    after = read_document(_seed_with_fiscal_heading_shortened(seed_text), layout="yunnan-2021")
+    assert after.digest() == before.digest()
+    assert amounts(after, "02", "total")["fiscal"] == Decimal("9733858.45")
+    assert after.findings == [FISCAL_NOTE, *before.findings]
+
+
+def test_the_seed_s_header_notes_are_its_three_shifted_tables_and_nothing_else(seed_bytes):
+    # 公开04 prints 一般公共预算拨款 (an alias of 一般公共预算财政拨款): placed, no note.
+    doc = read_document(seed_bytes, layout="yunnan-2021")
+    assert [note.split(" ")[0] for note in doc.findings] == ["公开03", "公开05", "公开07"]
+    assert all("与栏次行错位" in note for note in doc.findings)
+
+
+@pytest.mark.django_db
+def test_the_workspace_upload_shows_the_heading_read_by_position(client, preparer, seed_text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(preparer)
+    upload = SimpleUploadedFile("seed.txt", _seed_with_fiscal_heading_shortened(seed_text))
+    page = client.post("/workspace/upload/", {"year": 2021, "file": upload}, follow=True)
+    assert page.status_code == 200
+    # The same amounts as the seed already stored: nothing changes, and the note is shown.
+    assert "内容相同，未作改动" in page.content.decode()
+    assert FISCAL_NOTE in page.content.decode()
