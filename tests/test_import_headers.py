@@ -424,3 +424,19 @@ def test_the_workspace_upload_shows_the_heading_read_by_position(client, prepare
     # The same amounts as the seed already stored: nothing changes, and the note is shown.
     assert "内容相同，未作改动" in page.content.decode()
     assert FISCAL_NOTE in page.content.decode()
+
+
+def test_a_row_label_reading_like_one_heading_is_too_little_to_be_a_header_and_says_so():
+    # No header rows; the 合计 line, blank, stands above the first amount and its label
+    # reads like 表5's 合计 column: one of three columns, so the positions decide.
+    body = [[None, None, None, "合计", None, None, None], *BODY_5[1:]]
+    doc = read_document(table_5([], body), layout="national-2024")
+    assert amounts(doc, "05", "201") == {
+        "spend_total": Decimal("1234.56"),
+        "spend_basic": Decimal("1000.00"),
+        "spend_project": Decimal("234.56"),
+    }
+    assert doc.findings == [
+        "公开05 工作表“表5”第 4 行第 D 列：表头只认出表式 3 个栏目中的 1 个（“合计”），"
+        "不足以按表头定位，已按表式的位置读取金额"
+    ]

@@ -15,9 +15,12 @@ What the header decides, from what it names (`match_columns`):
   table): None, the layout's positional rule reads the table, as there is no printed
   heading to disagree with;
 - every declared column: the printed positions decide;
-- some declared columns: the header is still the table's header. The declared columns it
-  does not name are placed by position among the printed headings it does not know, when
-  they fit exactly (as many, in declared order, between the named neighbours), and each
+- fewer than half the declared columns: too little to be the table's header (a row label
+  such as 合计 may read like a heading in a table with no header rows): the positional
+  rule reads the table, and the import says so (`few`);
+- at least half: the header is the table's header. The declared columns it does not
+  name are placed by position among the printed headings it does not know, when they fit
+  exactly (as many, in declared order, between the named neighbours), and each
   such placement is reported (`by_position`); when they do not fit, the headings and
   columns that could not be placed are reported (`unplaced`, `missing`) and the file is
   refused. One exception: a header whose 栏次 line numbers a named column under another
@@ -72,6 +75,9 @@ class HeaderMatch:
     # A header shifted against its 栏次 line: (column, row, cell index of its heading,
     # cell index of its 栏次 number, whether the 栏次 line agrees with the layout).
     shifted: tuple[Column, object, int, int, bool] | None = None
+    # A header naming fewer than half the declared columns: (those it names, the row and
+    # cell index of the first); the positional rule reads the table.
+    few: tuple[list[Column], object, int] | None = None
 
     @property
     def refused(self) -> bool:
@@ -183,9 +189,9 @@ def match_columns(
     labels: frozenset[int] = frozenset(),
 ) -> HeaderMatch | None:
     """Where the header prints the declared columns (`column_sets`: a codes table's
-    columns, or each panel's), or None when it names none of them. `fallback` is where
-    the positional rule reads each column; `labels` are printed columns of row labels and
-    行次, which are never amount columns."""
+    columns, or each panel's), or None when it names none of them; what it decides is in
+    the module docstring. `fallback` is where the positional rule reads each column;
+    `labels` are printed columns of row labels and 行次, which are never amount columns."""
     columns = tuple(col for cols in column_sets for col in cols)
     if not band or not columns:
         return None
@@ -210,6 +216,14 @@ def match_columns(
         positions[col.key] = c
     if not positions:
         return None  # no header of this table: the positional rule, nothing to say
+    if len(positions) * 2 < len(columns):
+        # Too few to be this table's header (a row label such as 合计 above the first
+        # amount, in a table with no header rows): the positional rule, and a note.
+        c = min(positions.values())
+        row, _ = own_leaf[c]
+        named = [col for col in columns if col.key in positions]
+        match.few = (named, row, c)
+        return match
     if len(positions) < len(columns):
         shifted = _shifted(band, columns, positions, [p for ps in fallback for p in ps])
         if shifted:

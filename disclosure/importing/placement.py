@@ -32,6 +32,15 @@ class HeaderPlacement:
         match = match_columns(band, sets, _positional(spec), frozenset(labels))
         if match is None:
             return
+        if match.few:
+            named, row, index = match.few
+            where = region.location(row, index).describe()
+            self.findings.append(
+                f"{spec.label} {where}：表头只认出表式 {len(_flat(sets))} 个栏目中的 "
+                f"{len(named)} 个（“{'”“'.join(col.header for col in named)}”），"
+                "不足以按表头定位，已按表式的位置读取金额"
+            )
+            return
         if match.shifted:  # not this grid's header: what it prints twice does not matter
             self._refuse_or_note_header(region, match)
             return
@@ -134,6 +143,10 @@ def _positional(spec: TableSpec) -> list[list[int]]:
     return [
         list(range(p.first_amount_col, p.first_amount_col + len(p.columns))) for p in spec.panels
     ]
+
+
+def _flat(sets: list[tuple[Column, ...]]) -> list[Column]:
+    return [col for cols in sets for col in cols]
 
 
 def _column_sets(spec: TableSpec) -> list[tuple[Column, ...]]:
