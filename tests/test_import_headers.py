@@ -440,3 +440,46 @@ def test_a_row_label_reading_like_one_heading_is_too_little_to_be_a_header_and_s
         "公开05 工作表“表5”第 4 行第 D 列：表头只认出表式 3 个栏目中的 1 个（“合计”），"
         "不足以按表头定位，已按表式的位置读取金额"
     ]
+
+
+def test_a_panel_heading_worded_otherwise_is_placed_within_its_panel_and_noted():
+    # 表4's 支出 panel prints 小计 for 合计: its place is between the panel's 项目 (a label
+    # column, never an amount) and 一般公共预算财政拨款.
+    data = workbook(
+        {
+            "表4": [
+                ["财政拨款收入支出决算总表"],
+                ["单位：万元"],
+                ["收入", None, "支出"],
+                [
+                    "项目",
+                    "决算数",
+                    "项目",
+                    "小计",
+                    "一般公共预算财政拨款",
+                    "政府性基金预算财政拨款",
+                    "国有资本经营预算财政拨款",
+                ],
+                [
+                    "一、一般公共预算财政拨款",
+                    100.5,
+                    "一、一般公共服务支出",
+                    91.75,
+                    90.25,
+                    None,
+                    1.5,
+                ],
+            ]
+        }
+    )
+    doc = read_document(data, layout="national-2024")
+    by_name = {r.name: r for r in doc.tables["04"].rows}
+    assert {k: v for k, (v, _) in by_name["一、一般公共服务支出"].amounts.items()} == {
+        "total": Decimal("91.75"),
+        "general": Decimal("90.25"),
+        "capital": Decimal("1.50"),
+    }
+    assert doc.findings == [
+        "公开04 工作表“表4”第 4 行第 D 列：表头“小计”不是表式中的栏目名，"
+        "按它的位置当作栏目“支出/合计”读取"
+    ]

@@ -46,7 +46,8 @@ def test_a_column_declares_other_printed_wordings_of_the_heading_that_names_it()
 @pytest.mark.parametrize(
     ("alias", "error"),
     [
-        ("", "column fiscal has a blank alias"),
+        ("", "column fiscal has an alias that is blank or not text"),
+        (3, "column fiscal has an alias that is blank or not text"),
         ("财政拨款 收入", "column fiscal lists its own heading as an alias"),
         ("上级补助收入", "alias '上级补助收入' of column fiscal names another column"),
     ],

@@ -81,7 +81,8 @@ class HeaderMatch:
 
     @property
     def refused(self) -> bool:
-        return bool(self.unplaced or self.missing) or bool(self.shifted and not self.shifted[4])
+        """Some declared column could not be placed: the file is refused."""
+        return bool(self.unplaced or self.missing)
 
 
 def header_rows(rows: list, is_meta) -> list:

@@ -388,7 +388,7 @@ def _validate_aliases(where: str, cols: tuple[Column, ...]) -> None:
         for alias in c.aliases:
             key = heading_key(alias) if isinstance(alias, str) else ""
             if not key:
-                raise LayoutError(f"{where}: column {c.key} has a blank alias")
+                raise LayoutError(f"{where}: column {c.key} has an alias that is blank or not text")
             if key == heading_key(c.naming_heading):
                 raise LayoutError(f"{where}: column {c.key} lists its own heading as an alias")
             if key in others:
