@@ -33,6 +33,34 @@ def test_a_self_contradicting_layout_is_refused_at_load_time():
         parse_layout(data)
 
 
+def test_a_column_declares_other_printed_wordings_of_the_heading_that_names_it():
+    spec = get_layout("national-2024").table("07")
+    running = spec.column("budget_vehicle_running")
+    assert running.aliases == ("公务用车运行费",)
+    # 表7's items are named by the group over 预算数/决算数: the alias stands for that group.
+    assert running.named_by_group and running.naming_heading == "公务用车运行维护费"
+    spend = get_layout("national-2024").table("08").column("spend_total")
+    assert (spend.aliases, spend.named_by_group, spend.naming_heading) == (("合计",), False, "小计")
+
+
+@pytest.mark.parametrize(
+    ("alias", "error"),
+    [
+        ("", "column fiscal has an alias that is blank or not text"),
+        (3, "column fiscal has an alias that is blank or not text"),
+        ("财政拨款 收入", "column fiscal lists its own heading as an alias"),
+        ("上级补助收入", "alias '上级补助收入' of column fiscal names another column"),
+    ],
+)
+def test_an_alias_that_is_blank_the_heading_itself_or_another_columns_is_refused(alias, error):
+    data = tomllib.loads((LAYOUT_DIR / "yunnan-2021.toml").read_text())
+    fiscal = data["tables"][1]["columns"][1]
+    assert fiscal["key"] == "fiscal"
+    fiscal["aliases"] = [alias]
+    with pytest.raises(LayoutError, match=error):
+        parse_layout(data)
+
+
 def test_column_headers_carry_their_groups():
     spec = get_layout("yunnan-2021").table("05")
     assert spec.column("spend_personnel").header == "本年支出/基本支出/人员经费"

@@ -2,8 +2,10 @@
 
 Faithful: amounts, codes and names are kept as the document prints them, wrong sums,
 odd codes and all. The reconciliation checks judge them; the parser never "fixes" one.
-What the parser refuses is what it cannot read: an unknown or duplicated table, an amount
-that is not a number, a cell outside the layout's columns, a file with no table at all.
+What the parser refuses is what it cannot read: an unknown or duplicated table, a header
+that cannot place its columns (placement.py), an amount that is not a number, a cell
+outside the layout's columns, a file with no table at all. What it read in a way a reader
+should know of (a heading taken by position) is a finding of the import, not a refusal.
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ from decimal import Decimal
 
 from disclosure.content import DisclosureContent, ParsedRow, ParsedTable
 from disclosure.importing.errors import ImportRejected, Location, Problem
-from disclosure.importing.headers import header_rows, match_columns
 from disclosure.importing.pdf import page_regions
+from disclosure.importing.placement import HeaderPlacement
 from disclosure.importing.rows import (
     RowReaders,
 )
 from disclosure.importing.sources import Row, Sheet
-from disclosure.layouts import Column, Layout, TableSpec, squash
+from disclosure.layouts import Layout, TableSpec, squash
 from disclosure.money import AmountError, looks_like_amount, parse_amount
 
 YEAR_PREFIX_RE = re.compile(r"^\d{4}\s*年度?")
@@ -62,7 +64,7 @@ class Region:
         return Location(self.sheet.name, row.number if row else None, column, page=page)
 
 
-class LayoutParser(RowReaders):
+class LayoutParser(HeaderPlacement, RowReaders):
     def __init__(self, layout: Layout):
         self.layout = layout
         self.titles = {title_key(t.title): t for t in layout.tables}
@@ -301,54 +303,6 @@ class LayoutParser(RowReaders):
                 return
 
     # ---------------------------------------------------------------- amount tables
-    def _place_by_header(self, region: Region) -> None:
-        """Where the printed header names every declared column, its positions decide (a
-        codes table's columns, or a lines table's panels, each panel's title printed as
-        the group above its columns). A printed column the layout does not declare is
-        refused when amounts stand under it (a remark column of text is left aside); a
-        declared column printed twice is refused."""
-        spec = region.spec
-        sets = _column_sets(spec)
-        band = header_rows(region.rows, self._is_meta_row)
-        match = match_columns(band, tuple(col for cols in sets for col in cols))
-        if match is None:
-            return
-        skipped = {index for _, _, index in match.twice}
-        for col, row, index in match.twice:
-            self.problem(
-                region,
-                f"栏目“{col.header}”在表头中出现了两次，无法判断金额属于哪一栏",
-                row,
-                column=index,
-                value=row.cell(index),
-            )
-        labels = {i for p in spec.panels for i in (p.label_col, p.lineno_col)}
-        below = region.rows[region.rows.index(band[-1]) + 1 :]
-        for row, index, text in match.unknown:
-            under = [r for r in below if _reads_as_number(r.cell(index))]
-            if under and index not in labels:
-                self.problem(
-                    region,
-                    f"表头“{text}”不是表式“{self.layout.name}”中{spec.label}的栏目，"
-                    f"而它下面有金额（如第 {under[0].number} 行的“{under[0].cell(index)}”）："
-                    "请按表式的栏目填写",
-                    row,
-                    column=index,
-                    value=text,
-                )
-            skipped.add(index)
-        region.positions, taken = [], 0
-        for cols in sets:
-            region.positions.append(match.positions[taken : taken + len(cols)])
-            taken += len(cols)
-        region.skipped = frozenset(skipped - labels)
-        first = min(match.positions)
-        if spec.kind == "codes" and spec.positions == "by_width" and first >= 2:
-            # The name sits just before the amounts, the code fills what is left.
-            region.spec = replace(
-                spec, first_amount_col=first, name_col=first - 1, code_cols=tuple(range(first - 1))
-            )
-
     def _is_meta_row(self, row: Row) -> bool:
         """A title, unit, department or mark line above the header."""
         for _, text in row.filled:
@@ -536,32 +490,6 @@ def _positions_by_width(region: Region) -> TableSpec:
     return replace(
         spec, first_amount_col=first, name_col=first - 1, code_cols=tuple(range(first - 1))
     )
-
-
-def _column_sets(spec: TableSpec) -> list[tuple[Column, ...]]:
-    """The amount columns a header can place, one tuple per column set, keyed apart (a
-    panel's columns may share keys with another's) and under their panel's title."""
-    if spec.kind == "codes":
-        return [tuple(replace(col, key=f"0/{col.key}") for col in spec.columns)]
-    if spec.kind != "lines":
-        return []  # economic blocks are read by position
-    return [
-        tuple(
-            replace(col, key=f"{n}/{col.key}", group=(panel.title, *col.group))
-            if panel.title
-            else replace(col, key=f"{n}/{col.key}")
-            for col in panel.columns
-        )
-        for n, panel in enumerate(spec.panels)
-    ]
-
-
-def _reads_as_number(text: str) -> bool:
-    """A cell that reads as an amount (a bare integer too: in a column it is one)."""
-    try:
-        return parse_amount(text)[0] is not None
-    except AmountError:
-        return False
 
 
 def _is_sentence(row: Row) -> bool:

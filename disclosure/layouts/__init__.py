@@ -54,6 +54,12 @@ def label_key(text: str) -> str:
     return _TRAILING_NOTE_RE.sub("", _NUMBERING_RE.sub("", squashed))
 
 
+def heading_key(text: str) -> str:
+    """A heading as a reader compares it: full-width forms folded, no spaces, line breaks
+    or quote styles."""
+    return squash(unicodedata.normalize("NFKC", squash(text)))
+
+
 def is_english() -> bool:
     """Whether the page is being drawn in English (Chinese is the default)."""
     return (get_language() or "").startswith("en")
@@ -74,6 +80,22 @@ class Column:
     name: str = ""
     # The economic code its amounts are spent under (a 三公 item printed as a column).
     economic_code: str = ""
+    # Other wordings documents print for the heading that names the column: its label, or
+    # its `name` where that is the group printed over a shared label (表7's items over
+    # 预算数/决算数). The importer's header matching accepts them as the declared wording.
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def named_by_group(self) -> bool:
+        """Whether the heading naming the column is its nearest group, not its label."""
+        return bool(self.name and self.group) and heading_key(self.name) == heading_key(
+            self.group[-1]
+        )
+
+    @property
+    def naming_heading(self) -> str:
+        """The declared wording of the heading its `aliases` stand for."""
+        return self.group[-1] if self.named_by_group else self.label
 
     @property
     def header(self) -> str:
@@ -295,6 +317,7 @@ def _columns(raw: list[dict]) -> tuple[Column, ...]:
                 group_en=tuple(c.get("group_en", ())),
                 name=c.get("name", ""),
                 economic_code=c.get("economic_code", ""),
+                aliases=tuple(c.get("aliases", ())),
             )
         )
     return tuple(cols)
@@ -333,6 +356,7 @@ def _validate_table(slug: str, t: TableSpec) -> None:
             for ref in (*c.sum_of, *([c.part_of] if c.part_of else [])):
                 if ref not in keys:
                     raise LayoutError(f"{where}: column {c.key} refers to unknown {ref}")
+        _validate_aliases(where, cols)
     for p in t.panels:
         numbers = [line.no for line in p.lines]
         if len(numbers) != len(set(numbers)):
@@ -355,6 +379,24 @@ def _validate_table(slug: str, t: TableSpec) -> None:
         raise LayoutError(f"{where}: economic_code {bad[0]!r} is not a 款 code of 5 digits")
     if t.role:
         _validate_role(where, t)
+
+
+def _validate_aliases(where: str, cols: tuple[Column, ...]) -> None:
+    """An alias is a wording of its own column's heading: not blank, not that heading
+    itself, and not the heading that names another column of the same set (a header
+    must never be able to name two columns)."""
+    for c in cols:
+        others = {heading_key(o.naming_heading) for o in cols if o.key != c.key}
+        for alias in c.aliases:
+            key = heading_key(alias) if isinstance(alias, str) else ""
+            if not key:
+                raise LayoutError(f"{where}: column {c.key} has an alias that is blank or not text")
+            if key == heading_key(c.naming_heading):
+                raise LayoutError(f"{where}: column {c.key} lists its own heading as an alias")
+            if key in others:
+                raise LayoutError(
+                    f"{where}: alias {alias!r} of column {c.key} names another column"
+                )
 
 
 def _row_keys(t: TableSpec) -> set[str]:
