@@ -160,8 +160,20 @@ def _column_texts(band: list) -> dict[int, list[str]]:
     return texts
 
 
+# id(column) → (the column, its wordings): worked out once per declared column (the column
+# is kept with them, so its id is never another's).
+_WORDINGS: dict[int, tuple[Column, tuple[set[str], set[str]]]] = {}
+
+
 def _wordings(col: Column) -> tuple[set[str], set[str]]:
     """The leaf and nearest-group texts that name the column, its aliases included."""
+    known = _WORDINGS.get(id(col))
+    if known is None or known[0] is not col:
+        known = _WORDINGS[id(col)] = (col, _worded(col))
+    return known[1]
+
+
+def _worded(col: Column) -> tuple[set[str], set[str]]:
     leaf = {header_key(col.label)}
     group = {header_key(col.group[-1])} if col.group else set()
     aliases = {header_key(a) for a in col.aliases}

@@ -333,6 +333,7 @@ def _sheet_texts(ws, budget: _Budget, formats: dict[int, dict[int, tuple]]) -> I
     """Each row's cell texts; a number or date with a number format other than General
     goes into `formats` (row number → cell index → (value, format)), rendered only where a
     text table reads it."""
+    title = ws.title
     for number, row in enumerate(ws.iter_rows(), 1):
         texts = []
         for index, cell in enumerate(row):
@@ -340,8 +341,12 @@ def _sheet_texts(ws, budget: _Budget, formats: dict[int, dict[int, tuple]]) -> I
             if value is None:
                 texts.append("")
                 continue
-            texts.append(_cell_text(value, budget, ws.title, number, index))
-            if value.__class__ is str or value.__class__ is bool:
+            if value.__class__ is str:  # most filled cells: what `_cell_text` does to text
+                budget.charge(value, title, number, index)
+                texts.append(clean_text(value.replace("\x00", "") if "\x00" in value else value))
+                continue
+            texts.append(_cell_text(value, budget, title, number, index))
+            if value.__class__ is bool:
                 continue
             number_format = cell.number_format
             if number_format != "General":
