@@ -143,7 +143,7 @@ def stages(full_import, ref: float, repeat: int) -> None:
     timer(reader, "parse_sheets", "find and parse the tables")
     timer(DisclosureContent, "digest", "content digest")
     timer(services, "content_write", "write tables, rows, amounts, texts")
-    timer(services, "load_context", "load what the checks read (the tables as written)")
+    timer(services, "load_context", "load what the checks read (the content as written)")
     timer(services, "checks_run", "run and store the checks")
     totals = [once(full_import) for _ in range(repeat)]
     total = statistics.median(totals)
