@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 
 from disclosure.layouts.sections import section_heading
 
-TEXT_RULES = ("text.", "wording.", "narrative.")
+# The rules whose findings can be about a sentence of the 说明: the text families, and
+# 机关运行经费 where the form states it only in the text.
+TEXT_RULES = ("text.", "wording.", "narrative.", "between.running_costs")
 QUOTE = re.compile(r"“([^“”]{4,})”")
 # Characters of the Private Use Area carry the marks through rendering; a body never
 # keeps its own (they are replaced by U+FFFD, same length, before the marks go in).

@@ -369,3 +369,81 @@ def test_a_section_speaking_of_an_omitted_table_is_reported(caizhengju):
     assert [i.message for i in found] == [
         "九、国有资本经营预算财政拨款收入支出决算情况说明说明的是公开09，而本公开没有提供公开09。"
     ]
+
+
+# ---------------------------------------------------------- 机关运行经费, stated in the text
+S11 = "十一、其他重要事项的情况说明"
+
+
+def test_the_running_costs_the_text_states_equal_the_basic_tables_public_costs(caizhengju):
+    # The national form prints 机关运行经费 only in 说明十一: 184.65万元, as 表6 公用经费合计.
+    result = outcome(run_checks(caizhengju), "between.running_costs")
+    assert (result.status, result.issues) == ("passed", [])
+
+
+def test_running_costs_misstated_in_the_text_are_caught_at_their_sentence(caizhengju):
+    doctor(caizhengju, S11, "184.65万元", "148.65万元")
+    report = run_checks(caizhengju)
+    (found,) = outcome(report, "between.running_costs").issues
+    assert (found.severity, found.table_label, found.row) == (ERROR, "公开06", S11)
+    assert (found.actual, found.expected, found.difference) == (
+        Decimal("148.65"),
+        Decimal("184.65"),
+        Decimal("-36.00"),
+    )
+    assert found.cells == [("06", "public_total", "amount")]
+    assert found.column.startswith("第 ")
+    assert "机关运行经费“148.65万元”与公开06的公用经费合计 184.65 万元 不符" in found.message
+    assert "148.65万元" in re.search(r"“([^”]*148\.65万元[^”]*)”", found.message).group(1)
+
+
+def test_running_costs_are_compared_at_the_precision_stated(caizhengju):
+    doctor(caizhengju, S11, "184.65万元", "184.7万元")  # 184.65 rounded to 0.1
+    assert outcome(run_checks(caizhengju), "between.running_costs").status == "passed"
+
+
+def test_running_costs_are_not_checked_where_the_text_states_none(db):
+    from tests.test_import_pdf import SHEHUI, TEMPLATE
+
+    template = import_file(
+        data=(_shared("real") / TEMPLATE).read_bytes(),
+        department_code="pt-template",
+        department_name="模板局",
+        year=2024,
+        layout=None,
+    ).disclosure
+    result = outcome(run_checks(template), "between.running_costs")
+    assert result.status == "not_checked"
+    shehui = import_file(
+        data=(_shared("real") / SHEHUI).read_bytes(),
+        department_code="pt-shgzb",
+        department_name="中共上海市普陀区委社会工作部",
+        year=2024,
+        layout=None,
+    ).disclosure
+    assert outcome(run_checks(shehui), "between.running_costs").status == "passed"  # 10.23
+
+
+def test_a_public_institution_reports_no_running_costs(caizhengju):
+    from disclosure.models.organisation import DepartmentKind
+
+    department = caizhengju.department
+    department.kind = DepartmentKind.PUBLIC_INSTITUTION
+    department.save()
+    result = outcome(run_checks(caizhengju), "between.running_costs")
+    assert (result.status, result.reason) == ("not_checked", "事业单位不公开机关运行经费。")
+
+
+def test_misstated_running_costs_are_marked_in_the_text(caizhengju):
+    from disclosure.checks.selectors import check_report
+    from disclosure.checks.services import checks_run
+    from disclosure.textmarks import locate
+
+    doctor(caizhengju, S11, "184.65万元", "148.65万元")
+    checks_run(disclosure=caizhengju)
+    report = check_report(caizhengju)
+    section = caizhengju.narratives.get(subheading__endswith=S11)
+    marks = locate([section], report.findings)
+    (mark,) = marks[section.pk]
+    assert "148.65万元" in section.body[mark.start : mark.end]
+    assert [f.rule for f in mark.findings] == ["between.running_costs"]

@@ -10,6 +10,7 @@ be corrected; the other side's cell is listed in `cells` so both are highlighted
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -475,13 +476,22 @@ def sangong_economic(ctx, out):
     reads=("role:sangong", "role:basic_economic"),
 )
 def running_costs(ctx, out):
-    """机关运行经费 (行政单位 and 参公事业单位) = 06 公用经费合计. Not checked for a public
+    """机关运行经费 (行政单位 and 参公事业单位) = 06 公用经费合计, where a table prints it
+    (yunnan-2021's 公开09) or, where the form prints it only in the 说明 (the national
+    form's 其他重要事项: the layout's text figure `running_costs`), as the 说明 states it,
+    at the precision stated; the finding then marks the sentence. Not checked for a public
     institution (事业单位), which reports no 机关运行经费, nor for a layout without it."""
     fig = figures(ctx.layout).get(RUNNING_COSTS)
-    if fig is None:
+    stated_in_text = any(
+        f.key == RUNNING_COSTS for s in ctx.layout.sections for f in s.text_figures
+    )
+    if fig is None and not stated_in_text:
         raise NotChecked(_("表式中没有机关运行经费。"))
     if ctx.disclosure.department.kind == DepartmentKind.PUBLIC_INSTITUTION:
         raise NotChecked(_("事业单位不公开机关运行经费。"))
+    if fig is None:
+        _running_costs_in_text(ctx, out, ctx.role("basic_economic"))
+        return
     here, economic = ctx.tables[fig.table], ctx.role("basic_economic")
     if not here.present:
         raise NotChecked(_("{table}未提供。").format(table=here.label))
@@ -494,6 +504,51 @@ def running_costs(ctx, out):
         there_row=PUBLIC_TOTAL,
         there_column=economic.spec.columns[0].key,
         template=_("“{row}”为 {actual}，{there}的公用经费合计为 {expected}，相差 {difference}。"),
+    )
+
+
+def _running_costs_in_text(ctx, out, economic: TableData) -> None:
+    """The 说明's 机关运行经费 against the basic-expenditure table's 公用经费合计."""
+    from disclosure.checks.narrative import in_stated_unit
+    from disclosure.checks.sentences import paragraphs, sentence_place, sentences
+    from disclosure.checks.text import texts
+    from disclosure.textfigures import read_text_figures
+
+    if not economic.present:
+        raise NotChecked(_("{table}未提供。").format(table=economic.label))
+    stated = next(
+        (f for f in read_text_figures(ctx.layout, ctx.narratives) if f.key == RUNNING_COSTS),
+        None,
+    )
+    if stated is None or stated.value is None:
+        raise NotChecked(_("说明中没有写出机关运行经费的数额。"))
+    out.checked()
+    decimals = re.search(r"\.(\d+)", stated.printed)
+    value = economic.value(PUBLIC_TOTAL, economic.spec.columns[0].key)
+    if in_stated_unit(economic, value, stated.unit, len(decimals.group(1)) if decimals else 0) == (
+        stated.value
+    ):
+        return
+    expected = in_stated_unit(economic, value, stated.unit, 2)
+    text = next(t for t in texts(ctx) if t.narrative.position == stated.narrative_position)
+    said = [s.strip() for p in paragraphs(text.narrative.body) for s in sentences(p)]
+    n = said.index(stated.sentence) if stated.sentence in said else 0
+    out.flag(
+        economic,
+        **sentence_place(text, n, "running_costs"),
+        expected=expected,
+        actual=stated.value,
+        difference=stated.value - expected,
+        unit=stated.unit,
+        cells=[(economic.number, PUBLIC_TOTAL, economic.spec.columns[0].key)],
+        template=_(
+            "{where}：“{sentence}”中的机关运行经费“{printed}”与{there}的公用经费合计 "
+            "{expected} 不符。"
+        ),
+        where=text.where,
+        sentence=stated.sentence,
+        printed=stated.printed,
+        there=economic.label,
     )
 
 
