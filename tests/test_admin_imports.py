@@ -8,6 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl.utils import get_column_letter
 
 from accounts.models import User
 from disclosure.models import (
@@ -230,6 +231,15 @@ def test_a_flat_csv_is_previewed_row_by_row_then_replaces_the_table(
     assert not any(settings.PORTAL_UPLOAD_DIR.rglob("*.bin"))
     assert amount(seed_draft, "03", "2010301", "total") == Decimal("1234.56")
     assert old != "1234.56"
+    # Each amount keeps where it was in the uploaded file, as a workbook import keeps it.
+    line = next(i for i, r in enumerate(edited) if r[0] == "2010301") + 1
+    stored = Amount.objects.get(
+        row__table__disclosure=seed_draft,
+        row__table__number="03",
+        row__key="2010301",
+        column="total",
+    )
+    assert stored.source == f"第 {line} 行第 {get_column_letter(total_col + 1)} 列"
     event = AuditEvent.objects.filter(action="import_table").get()
     assert event.actor == preparer and event.details["table"] == "03"
     assert event.details["changed"] == 1
@@ -627,3 +637,23 @@ def test_an_amount_excel_cannot_hold_is_written_as_text_and_reads_back_to_the_ce
     assert (cell.value, cell.data_type) == ("12,345,678,901,234,567.89", "s")
     dataset = dataset_from_sheets(read_sheets(data))
     assert dataset.dict == [{"科目编码": "201", "金额": "12,345,678,901,234,567.89"}]
+
+
+def test_a_flat_xlsx_keeps_each_amounts_sheet_row_and_column(client, seed_draft, preparer):
+    client.force_login(staff(preparer))
+    data = export(client, seed_draft, "02", "xlsx")
+    TableRow.objects.filter(table__disclosure=seed_draft, table__number="02").delete()
+    confirm(client, TABLE_CONFIRM, preview_table(client, seed_draft, "02", "t.xlsx", data))
+    # Where openpyxl finds the total of 本年收入合计 in the same file.
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    (row,) = [r for r in sheet.iter_rows(min_row=2) if r[1].value == "合计"]
+    cell = row[header.index("本年收入合计")]
+    stored = Amount.objects.get(
+        row__table__disclosure=seed_draft,
+        row__table__number="02",
+        row__key="total",
+        column="total",
+    )
+    assert stored.value == Decimal(str(cell.value))
+    assert stored.source == f"工作表“{sheet.title}”第 {cell.row} 行第 {cell.column_letter} 列"

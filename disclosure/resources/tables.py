@@ -390,7 +390,22 @@ class TableResource(PortalResource):
         )
         if self.reading is not None:
             read = self._as_printed(read, kwargs["row_number"])
+        else:
+            read.sources = self._places(read, kwargs["row_number"])
         self._read[plan.key] = read
+
+    def _places(self, read: ParsedRow, number: int) -> dict[str, str]:
+        """Where each amount of a flat row was in the file (sheet, row, column), as the
+        workbook import keeps it: the findings then name the uploaded file's cell."""
+        file_row = self._file_rows[number - 1]
+        columns = {
+            f.column_key: f.column_name for f in self.amount_fields if f.side in (None, read.side)
+        }
+        return {
+            key: Location(self._sheet, file_row, self._headers.index(columns[key])).describe()
+            for key in read.amounts
+            if columns.get(key) in self._headers
+        }
 
     def _as_printed(self, read: ParsedRow, number: int) -> ParsedRow:
         """The document's row as its reader read it (with the place of each amount), once
