@@ -3,6 +3,7 @@ catalogue; exports that import back to the cent; who may do what."""
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -222,6 +223,10 @@ def test_a_flat_csv_is_previewed_row_by_row_then_replaces_the_table(
     assert not result.has_errors() and not result.has_validation_errors()
     assert result.totals["update"] == 1 and result.totals["skip"] == len(edited) - 2
     assert "1,234.56" in page.content.decode()
+    # Each row is labelled as the counts above are: an unchanged row is 不变, never "忽略"
+    # (ignored), which would read as left out of the import.
+    labels = re.findall(r'<td class="import-type">\s*(\S+)\s*</td>', page.content.decode())
+    assert sorted(set(labels)) == ["不变", "修改"] and labels.count("修改") == 1
     assert counts() == before and snapshot(seed_draft) == state
 
     assert len(list(settings.PORTAL_UPLOAD_DIR.rglob("*.bin"))) == 1  # kept for the confirmation
