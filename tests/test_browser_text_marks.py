@@ -77,3 +77,33 @@ def test_a_finding_about_a_heading_leads_to_the_heading_and_back(live_server, ca
         assert _in_view(page, f"#finding-{found.pk}")
         assert violations(page) == []
         assert problems == []
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run scripts/bootstrap --test")
+def test_the_editor_names_the_heading_found_and_fits_a_phone(live_server, transactional_db):
+    from accounts.models import User
+    from tests.helpers import import_real
+    from tests.test_browser_workflow import PASSWORDS, sign_in
+    from tests.test_import_pdf import CAIZHENGJU
+    from tests.test_text_marks import DOCTORED_PART, doctor_part_heading
+
+    draft = import_real(CAIZHENGJU)
+    found = doctor_part_heading(draft)
+    User.objects.create_user(
+        "xinfang", password=PASSWORDS["xinfang"], role="preparer", department=draft.department
+    )
+    with browser_page(width=375) as (page, problems):
+        sign_in(page, live_server.url, "xinfang")
+        page.goto(f"{live_server.url}/workspace/2024/pt-czj/v{draft.version}/narratives/")
+        note = page.locator(".text-findings li").first
+        assert note.inner_text().startswith(f"标题：{DOCTORED_PART}")
+        # The fields and the words found wrap inside the page: nothing wider than a phone.
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+        page.screenshot(path=str(ARTIFACTS / "text-marks-editor-375.png"), full_page=True)
+        # The words lead to the finding in the workspace's check report.
+        with page.expect_navigation():
+            note.locator("a.text-finding-note").click()
+        assert page.url.endswith(f"#finding-{found.pk}")
+        assert _in_view(page, f"#finding-{found.pk}")
+        assert violations(page) == []
+        assert problems == []
