@@ -41,7 +41,7 @@ from disclosure.permissions import (
     reads_queues,
 )
 from disclosure.previews import held_import, held_preview
-from disclosure.textmarks import locate
+from disclosure.textmarks import HEADING, SUBHEADING, locate
 from disclosure.uploads import UploadExpired
 
 NOT_FOUND = "没有找到这份决算。"
@@ -576,14 +576,21 @@ def workspace_narratives(request, year: int, code: str, version: int):
 
 
 def _sentences_found(disclosure: Disclosure) -> dict[int, list[dict]]:
-    """For each text being edited, the sentences the latest check's findings are about."""
+    """For each text being edited, the sentences the latest check's findings are about, and
+    the words of its heading or subheading they are about (named so)."""
     sections = shown_narratives(
         disclosure.layout_spec, disclosure.narratives.filter(table_number="")
     )
     marks = locate(sections, _check_report(disclosure).findings)
+    named = {HEADING: _("标题"), SUBHEADING: _("小标题")}
     return {
         n.pk: [
-            {"sentence": n.body[m.start : m.end], "severity": m.severity, "findings": m.findings}
+            {
+                "part": named.get(m.part, ""),
+                "sentence": getattr(n, m.part)[m.start : m.end],
+                "severity": m.severity,
+                "findings": m.findings,
+            }
             for m in marks[n.pk]
         ]
         for n in sections

@@ -3,19 +3,26 @@ the section it was found in, the mark links to the finding and the finding to th
 
 A finding about a text stores its section as the row (`row_key` "s<position>", `row` the
 section's heading as printed) and quotes the sentence or clause in its message (“…”). The
-quote is found again in the section's body at display time, reading the body as the checks
-read it: each line trimmed, a line the typesetter wrapped joined to the one before.
+quote is found again at display time in the section's body, reading the body as the checks
+read it (each line trimmed, a line the typesetter wrapped joined to the one before), or in
+its heading or subheading when the finding is about those (a wrong year, a placeholder or
+another department's name in a heading). A part heading printed once over several sections
+("第三部分……", shown only where it changes) is marked where it is shown: on the first
+section of that run.
 
 The body is rendered as before (Markdown through the sanitiser, or plain text with line
-breaks, both escaped); the mark is placed with private-use characters put around the
-sentence before rendering and replaced by the `<mark>` only after sanitising, so nothing of
-the body is ever trusted."""
+breaks, both escaped), a heading escaped; the mark is placed with private-use characters
+put around the sentence before rendering and replaced by the `<mark>` only after
+sanitising, so nothing of the text is ever trusted."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -32,15 +39,20 @@ FIRST_MARKER = 0xE000
 LAST_MARKER = 0xF8FF
 OWN_MARKERS = re.compile("[\ue000-\uf8ff]")
 TAG = re.compile(r"(<[^>]*>)")
+# The parts of a section a mark can be in, as the narrative's fields name them.
+BODY, SUBHEADING, HEADING = "body", "subheading", "heading"
+PARTS = (HEADING, SUBHEADING, BODY)  # as a reader meets them
 
 
 @dataclass
 class TextMark:
-    """One marked stretch of a section's body and the findings about it."""
+    """One marked stretch of a section's body (or of its heading or subheading, `part`)
+    and the findings about it."""
 
     start: int
     end: int
     findings: list = field(default_factory=list)
+    part: str = BODY
 
     @property
     def anchor(self) -> str:
@@ -77,8 +89,10 @@ def find_quote(body: str, message: str) -> tuple[int, int] | None:
 
 
 def locate(narratives, findings) -> dict[int, list[TextMark]]:
-    """The marks of each narrative (by pk). A finding that is placed gets `text_anchor`,
-    the id of its mark; one whose quote is not in its section's text gets none."""
+    """The marks of each narrative (by pk), in the order of the narratives as shown. A
+    finding that is placed gets `text_anchor`, the id of its mark; one whose quote is not in
+    its section's text (nor its heading or subheading) gets none."""
+    narratives = list(narratives)
     marks: dict[int, list[TextMark]] = {}
     by_key: dict[str, list] = {}
     for n in narratives:
@@ -89,24 +103,63 @@ def locate(narratives, findings) -> dict[int, list[TextMark]]:
             continue
         for n in by_key.get(f.row_key, []):
             where = section_heading(n.heading, n.subheading) or _("说明")
-            span = find_quote(n.body, f.message) if where == f.row else None
-            if span is not None:
-                f.text_anchor = _add(marks.setdefault(n.pk, []), span, f).anchor
+            found = _place(n, f) if where == f.row else None
+            if found is not None:
+                part, span = found
+                holder = _shown_with(narratives, n) if part == HEADING else n
+                f.text_anchor = _add(marks.setdefault(holder.pk, []), span, f, part).anchor
                 break
     for found in marks.values():
-        found.sort(key=lambda m: m.start)
+        found.sort(key=lambda m: (PARTS.index(m.part), m.start))
     return marks
 
 
-def _add(found: list[TextMark], span: tuple[int, int], finding) -> TextMark:
-    """A finding's mark: an overlapping mark takes it (and grows to cover both)."""
+def _place(narrative, finding) -> tuple[str, tuple[int, int]] | None:
+    """(part, span) of the passage the finding quotes: in the heading or subheading when
+    the finding names it as its column, else in the body and failing that in a heading."""
+    named = _part_names().get(finding.column)
+    for part in (named,) if named else (BODY, SUBHEADING, HEADING):
+        span = find_quote(getattr(narrative, part) or "", finding.message)
+        if span is not None:
+            return part, span
+    return None
+
+
+@lru_cache(maxsize=1)
+def _part_names() -> dict[str, str]:
+    """The names the checks give a heading and a subheading as a finding's column, in
+    every language they may have run in."""
+    names = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names[_("标题")] = HEADING
+            names[_("小标题")] = SUBHEADING
+    return names
+
+
+def _shown_with(narratives: list, narrative):
+    """The narrative above which its heading is shown: the first of the run of texts of the
+    same table that print the same heading (a page prints a heading only when it changes)."""
+    shown = narrative
+    for n in reversed(narratives[: narratives.index(narrative)]):
+        if n.table_number != narrative.table_number:
+            continue
+        if n.heading != narrative.heading:
+            break
+        shown = n
+    return shown
+
+
+def _add(found: list[TextMark], span: tuple[int, int], finding, part: str) -> TextMark:
+    """A finding's mark: an overlapping mark of the same part takes it (and grows to cover
+    both)."""
     start, end = span
     for mark in found:
-        if start < mark.end and mark.start < end:
+        if mark.part == part and start < mark.end and mark.start < end:
             mark.start, mark.end = min(start, mark.start), max(end, mark.end)
             mark.findings.append(finding)
             return mark
-    mark = TextMark(start, end, [finding])
+    mark = TextMark(start, end, [finding], part)
     found.append(mark)
     return mark
 
@@ -119,8 +172,14 @@ def _merged(marks: list[TextMark]) -> list[TextMark]:
             out[-1].end = max(out[-1].end, mark.end)
             out[-1].findings.extend(mark.findings)
         else:
-            out.append(TextMark(mark.start, mark.end, list(mark.findings)))
+            out.append(TextMark(mark.start, mark.end, list(mark.findings), mark.part))
     return out
+
+
+def marked_heading(heading: str, marks: list[TextMark]) -> SafeString:
+    """A heading or subheading escaped, with each mark in place (escaping keeps every
+    character, so no mark is ever lost from a heading)."""
+    return marked_body(heading, marks, escape)
 
 
 def marked_body(body: str, marks: list[TextMark], render) -> SafeString:

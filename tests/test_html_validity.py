@@ -14,8 +14,9 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from disclosure.models.statements import Status
-from tests.helpers import import_file
+from tests.helpers import import_file, import_real
 from tests.test_import_pdf import CAIZHENGJU, _shared
+from tests.test_text_marks import doctor_part_heading
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +145,12 @@ def test_every_main_page_has_no_html_errors(client, seed_bytes, reviewer, tmp_pa
     publish = "/workspace/2022/yuxi-xinfang/v1/publish/"
     pages[f"reviewer {publish}"] = _fetch(client, (publish, {}))
     assert "不能撤销" in pages[f"reviewer {publish}"]  # the confirmation page, not a redirect
+
+    # The real document with a wrong year in its part heading: the sentences and the
+    # heading its findings are about are marked, inside <p> and <h3>.
+    found = doctor_part_heading(import_real(CAIZHENGJU, publish=True))
+    pages["marked 说明"] = _fetch(client, "/disclosures/2024/pt-czj/")
+    assert f'<h3><mark class="text-finding error" id="mark-{found.pk}"' in pages["marked 说明"]
 
     errors = validator_errors(pages, tmp_path)
     assert errors == {}, "\n".join(f"{k}: {v}" for k, v in errors.items())

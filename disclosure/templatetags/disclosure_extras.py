@@ -94,12 +94,28 @@ def narrative_html(narrative, text_marks=None, markdown: bool = True):
     text with line breaks), each sentence a finding is about marked and linked to it."""
     from django.utils.html import linebreaks
 
-    from disclosure.textmarks import marked_body
+    from disclosure.textmarks import BODY, marked_body
 
-    marks = text_marks.get(narrative.pk, []) if hasattr(text_marks, "get") else []
+    marks = _marks_of(narrative, text_marks, BODY)
     if markdown:
         return marked_body(narrative.body, marks, markdown_safe)
     return marked_body(narrative.body, marks, lambda text: linebreaks(text, autoescape=True))
+
+
+@register.simple_tag
+def heading_html(narrative, part: str, text_marks=None):
+    """A section's heading or subheading (`part`), escaped, with the words a finding is
+    about marked and linked to it as in the body."""
+    from disclosure.textmarks import HEADING, SUBHEADING, marked_heading
+
+    if part not in (HEADING, SUBHEADING):
+        raise template.TemplateSyntaxError(f"heading_html: no part {part!r}")
+    return marked_heading(getattr(narrative, part), _marks_of(narrative, text_marks, part))
+
+
+def _marks_of(narrative, text_marks, part: str) -> list:
+    found = text_marks.get(narrative.pk, []) if hasattr(text_marks, "get") else []
+    return [m for m in found if m.part == part]
 
 
 @register.filter
