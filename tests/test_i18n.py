@@ -9,6 +9,7 @@ import gettext
 import re
 import shutil
 import subprocess
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,6 +183,27 @@ def test_every_message_of_the_code_and_templates_is_in_the_english_catalogue(tmp
     assert sorted(catalogue - extracted, key=str) == []  # run makemessages --no-obsolete
 
 
+GETTEXT_CALL = re.compile(r"\{\s*(?:_|gettext|ngettext|pgettext|npgettext|gettext_lazy)\(")
+
+
+def test_no_message_is_translated_inside_an_f_string():
+    """xgettext cannot read into an f-string: a `{_('预算')}` there never reaches the
+    catalogue and shows in Chinese on the English pages."""
+    hidden = []
+    for folder in SOURCES:
+        for path in sorted((BASE / folder).rglob("*.py")):
+            with tokenize.open(path) as source:
+                for token in tokenize.generate_tokens(source.readline):
+                    prefix = re.match(r"[A-Za-z]*", token.string).group().lower()
+                    if (
+                        token.type == tokenize.STRING
+                        and "f" in prefix
+                        and GETTEXT_CALL.search(token.string)
+                    ):
+                        hidden.append(f"{path.relative_to(BASE)}:{token.start[0]}")
+    assert hidden == []
+
+
 def test_every_translation_keeps_the_placeholders_of_its_message():
     wrong = []
     for e in english():
@@ -237,7 +259,7 @@ def caizhengju(db):
     return import_real(CAIZHENGJU)
 
 
-def test_an_english_check_run_explains_why_a_rule_was_not_checked(caizhengju):
+def test_an_english_check_run_explains_in_english_why_rules_were_not_checked(caizhengju):
     with translation.override("en"):
         report = run_checks(caizhengju)
     result = outcome(report, "text.changes")
@@ -245,6 +267,31 @@ def test_an_english_check_run_explains_why_a_rule_was_not_checked(caizhengju):
         "not_checked",
         "There are no published final accounts for the previous year to compare with.",
     )
+    # Two reasons: English sentences are spaced (Chinese ones run on after their 。).
+    assert outcome(report, "catalogue.exists").reason == (
+        "The 2024 catalogue of the Functional classification of expenditure has not been "
+        "loaded. The 2024 catalogue of the Economic classification has not been loaded."
+    )
+
+
+def test_the_three_public_expenses_chart_reads_in_english_and_its_labels_fit(caizhengju):
+    from disclosure import charts, selectors
+
+    tables = selectors.disclosure_tables(caizhengju)
+    with translation.override("en"):
+        (chart,) = [
+            c for c in charts.charts_for_disclosure(caizhengju, tables) if c.key == "sangong"
+        ]
+    assert chart.rows[0] == ("Total “three public expenses”·budget", "0.95 10,000 yuan")
+    assert chart.rows[1][0] == "Total “three public expenses”·final"
+    assert "(unit: 10,000 yuan)" in chart.note
+    # The labels' column grows to the longest English label (“Total … expenses”·budget,
+    # 281 units at font-size 13), so none is cut at the left; the bars keep their 320.
+    assert 'viewBox="0 0 733 138"' in chart.svg
+    assert '<text x="285" y="25.4" text-anchor="end" font-size="13">' in chart.svg
+    assert '<rect x="293" y="10" width="320.0"' in chart.svg
+    (chinese,) = [c for c in charts.charts_for_disclosure(caizhengju, tables) if c.key == "sangong"]
+    assert 'viewBox="0 0 640 138"' in chinese.svg  # Chinese labels fit the 200 units as before
 
 
 def test_an_english_check_run_names_the_unit_of_a_text_in_english(caizhengju):
