@@ -304,3 +304,29 @@ def test_an_english_check_run_names_the_unit_of_a_text_in_english(caizhengju):
         f"Amounts in {S11} are stated in 10,000 yuan; the unit of “184.65元” in "
         "“机关运行经费支出184.65元” may be wrong."
     )
+
+
+def test_an_import_in_english_reports_and_refuses_in_english(caizhengju):
+    from accounts.actors import system_actor
+    from disclosure.importing.services import import_refusal
+    from tests.helpers import import_file
+    from tests.test_import_pdf import CAIZHENGJU, _shared
+
+    with translation.override("en"):
+        result = import_file(
+            data=(_shared("real") / CAIZHENGJU).read_bytes(),
+            department_code="pt-czj",
+            year=2023,
+            layout=None,
+            publish=True,
+        )
+        assert result.summary() == (
+            "上海市普陀区财政局 2023, version 1 (Published): created; 7 tables with data, "
+            "2 empty; 195 amounts stored, totalling 122103.36, matching the 195 amounts in "
+            "the file (totalling 122103.36)."
+        )
+        assert import_refusal(system_actor(), result.disclosure) == (
+            "上海市普陀区财政局 2023, version 1 has been published: nothing more can be "
+            "imported into it and its content cannot be overwritten. To make changes, start "
+            "a correction (a new version)."
+        )
