@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from disclosure.models.classification import level_of
 from disclosure.money import ZERO, format_amount, to_wan
@@ -41,18 +42,38 @@ class Bar:
     color: str = PALETTE[0]
 
 
+def _unit(unit: str) -> str:
+    """元 / 万元 in the reader's language."""
+    return {"元": _("元"), "万元": _("万元")}.get(unit, unit)
+
+
 def _wan(value: Decimal) -> str:
-    return f"{format_amount(to_wan(value))} {_('万元')}"
+    return f"{format_amount(to_wan(value))} {_unit('万元')}"
+
+
+def label_width(labels: list[str]) -> int:
+    """The width the labels' column needs at font-size 13 (a Chinese character or a curly
+    quote about 13 units, another character about 7.5): LABEL_W, or more for longer labels,
+    as English ones are."""
+    longest = max((sum(map(_char_width, label)) for label in labels), default=0)
+    return max(LABEL_W, int(longest) + 12)
+
+
+def _char_width(ch: str) -> float:
+    return 13 if ord(ch) >= 0x2E80 or 0x2010 <= ord(ch) <= 0x206F else 7.5
 
 
 def bar_chart(key: str, title: str, bars: list[Bar], *, note: str = "", unit: str = "元") -> Chart:
-    """Horizontal bars, longest first as given; values labelled in 万元 (or as printed)."""
+    """Horizontal bars, longest first as given; values labelled in 万元 (or as printed).
+    A label column wider than LABEL_W widens the drawing, never shortens the bars."""
     height = len(bars) * (BAR + GAP) + GAP
     top = max((b.value for b in bars), default=ZERO)
     span = Decimal(WIDTH - LABEL_W - VALUE_W)
+    label_w = label_width([b.label for b in bars])
+    width = WIDTH - LABEL_W + label_w
     rows = []
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-label="{escape(title)}" class="chart">',
         f"<title>{escape(title)}</title>",
     ]
@@ -60,14 +81,14 @@ def bar_chart(key: str, title: str, bars: list[Bar], *, note: str = "", unit: st
         y = GAP + i * (BAR + GAP)
         length = (bar.value / top * span).quantize(Decimal("0.1")) if top > 0 else ZERO
         length = max(length, ZERO)
-        text = _wan(bar.value) if unit == "元" else f"{format_amount(bar.value)} {unit}"
+        text = _wan(bar.value) if unit == "元" else f"{format_amount(bar.value)} {_unit(unit)}"
         rows.append((bar.label, text))
         parts += [
-            f'<text x="{LABEL_W - 8}" y="{y + BAR * 0.7:.1f}" text-anchor="end" '
+            f'<text x="{label_w - 8}" y="{y + BAR * 0.7:.1f}" text-anchor="end" '
             f'font-size="13">{escape(bar.label)}</text>',
-            f'<rect x="{LABEL_W}" y="{y}" width="{length}" height="{BAR}" fill="{bar.color}">'
+            f'<rect x="{label_w}" y="{y}" width="{length}" height="{BAR}" fill="{bar.color}">'
             f"<title>{escape(bar.label)}：{escape(text)}</title></rect>",
-            f'<text x="{LABEL_W + length + 6}" y="{y + BAR * 0.7:.1f}" font-size="12" '
+            f'<text x="{label_w + length + 6}" y="{y + BAR * 0.7:.1f}" font-size="12" '
             f'fill="#333">{escape(text)}</text>',
         ]
     parts.append("</svg>")
@@ -189,13 +210,15 @@ def sangong_budget_vs_actual(disclosure, tables, values) -> Chart | None:
         ("hospitality", _("公务接待费")),
     ]
     figures = disclosure.layout_spec.figures
+    budget_word = pgettext("budget or final", "预算")
+    final_word = pgettext("budget or final", "决算")
     bars = []
     for key, label in keys:
         budget, actual = values.get(f"{key}_budget"), values.get(f"{key}_actual")
         if f"{key}_actual" not in figures or (budget is None and actual is None):
             continue
-        bars.append(Bar(f"{label}·{_('预算')}", budget or ZERO, PALETTE[6]))
-        bars.append(Bar(f"{label}·{_('决算')}", actual or ZERO, PALETTE[0]))
+        bars.append(Bar(f"{label}·{budget_word}", budget or ZERO, PALETTE[6]))
+        bars.append(Bar(f"{label}·{final_word}", actual or ZERO, PALETTE[0]))
     if not bars:
         return None
     view = _table(tables, figures["sangong_actual"].table)
@@ -209,7 +232,7 @@ def sangong_budget_vs_actual(disclosure, tables, values) -> Chart | None:
             "按原表所印数字绘制（金额单位：%(unit)s）；原表预算数与决算数的单位若不一致，"
             "图中长短不可直接比较，请看质量检查。"
         )
-        % {"unit": unit},
+        % {"unit": _unit(unit)},
     )
 
 

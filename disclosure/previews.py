@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from disclosure.importing.errors import ImportRejected
 from disclosure.importing.sources import PDF_MAGIC
@@ -255,15 +256,18 @@ def _show_pages(preview: WorkbookPreview, content, data: bytes) -> None:
 
 def _describe(result) -> WorkbookPreview:
     from disclosure.checks.selectors import check_report
+    from disclosure.importing.services import version_title
 
     disclosure: Disclosure = result.disclosure
-    title = f"{disclosure.department.name} {disclosure.year_id}年度 第{disclosure.version}版"
+    title = version_title(disclosure)
     if result.created:
-        outcome = f"将新建{title}（草稿）。"
+        outcome = _("将新建{title}（草稿）。").format(title=title)
     elif result.changed:
-        outcome = f"将替换{title}（{disclosure.get_status_display()}）中已导入的全部内容。"
+        outcome = _("将替换{title}（{status}）中已导入的全部内容。").format(
+            title=title, status=disclosure.get_status_display()
+        )
     else:
-        outcome = f"与{title}现有的内容完全相同：确认导入不会有任何改动。"
+        outcome = _("与{title}现有的内容完全相同：确认导入不会有任何改动。").format(title=title)
     report = check_report(disclosure)
     findings = [
         FindingLine(
@@ -287,28 +291,31 @@ def _describe(result) -> WorkbookPreview:
         preview = TablePreview(
             number=spec.number,
             label=spec.label,
-            title=spec.title,
+            title=spec.display_title(),
             state=view.state,
             state_label=str(TableState(view.state).label),
             unit=view.printed_unit if spec.is_amount_table else "",
             rows=0,
-            what="行",
+            what="",
             statement=view.statement,
             errors=sum(1 for f in own if f.severity == "error"),
             warnings=sum(1 for f in own if f.severity == "warning"),
         )
         if spec.is_amount_table:
             preview.rows = len(view.record.rows.all()) if view.record is not None else 0
+            preview.what = npgettext("counted", "行", "行", preview.rows)
             preview.totals = _totals(view)
             preview.grid = _grid(view)
         elif spec.kind == "narrative":
-            preview.rows, preview.what = len(view.narratives), "段说明"
+            preview.rows = len(view.narratives)
+            preview.what = npgettext("counted", "段说明", "段说明", preview.rows)
         elif spec.kind == "performance_overall":
             overall = view.overall
             preview.rows = len(getattr(overall, "indicator_list", []) or [])
-            preview.what = "个绩效指标"
+            preview.what = npgettext("counted", "个绩效指标", "个绩效指标", preview.rows)
         else:
-            preview.rows, preview.what = len(view.projects), "个项目"
+            preview.rows = len(view.projects)
+            preview.what = npgettext("counted", "个项目", "个项目", preview.rows)
         tables.append(preview)
     values = figure_values([disclosure])[disclosure.pk]
     layout = disclosure.layout_spec

@@ -527,6 +527,15 @@ def _missing_input(rule: Rule, ctx: Context) -> str:
     return ""
 
 
+def run_on(sentences) -> str:
+    """Sentences one after another as the reader's language writes them: a Chinese one runs
+    on after its 。, an English one is followed by a space."""
+    text = ""
+    for sentence in sentences:
+        text += sentence if not text or text.endswith(("。", "！", "？")) else f" {sentence}"
+    return text
+
+
 def run_rule(rule: Rule, ctx: Context) -> Outcome:
     reason = _missing_input(rule, ctx)
     if reason:
@@ -543,7 +552,7 @@ def run_rule(rule: Rule, ctx: Context) -> Outcome:
     if any(i.severity in (ERROR, WARNING) for i in issues):
         return Outcome(rule, FAILED, issues)
     if out.evaluated == 0 and not issues:
-        reason = "".join(dict.fromkeys(out.reasons)) or _("没有可检查的内容。")
+        reason = run_on(dict.fromkeys(out.reasons)) or _("没有可检查的内容。")
         return Outcome(rule, NOT_CHECKED, [], reason)
     return Outcome(rule, PASSED, issues)
 

@@ -104,7 +104,7 @@ def totals(ctx, out):
             out.flag(
                 table,
                 row_key=f"p{p.position}-total",
-                row_text=f"{p.name}：{_('总分')}",
+                row_text=_("{name}：总分").format(name=p.name),
                 severity=WARNING,
                 unit="",
                 template=_(
@@ -123,7 +123,7 @@ def totals(ctx, out):
         out.equal(
             table,
             row_key=f"p{p.position}-total",
-            row_text=f"{p.name}：{_('总分')}",
+            row_text=_("{name}：总分").format(name=p.name),
             column="score",
             column_text=_("得分"),
             expected=total(points),
@@ -140,7 +140,7 @@ def totals(ctx, out):
             out.equal(
                 table,
                 row_key=f"p{p.position}-total",
-                row_text=f"{p.name}：{_('总分')}",
+                row_text=_("{name}：总分").format(name=p.name),
                 column="weight",
                 column_text=_("分值"),
                 expected=total(weights),
@@ -234,7 +234,7 @@ def grade(ctx, out):
             out.flag(
                 table,
                 row_key=f"p{p.position}-total",
-                row_text=f"{p.name}：{_('等级')}",
+                row_text=_("{name}：等级").format(name=p.name),
                 column="grade",
                 column_text=_("等级"),
                 actual=p.total_score,

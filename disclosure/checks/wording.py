@@ -337,7 +337,7 @@ def units(ctx, out):
                         "{where}的金额都以{speaks}表述，“{clause}”中的“{printed}”单位可能有误。"
                     ),
                     where=text.where,
-                    speaks=speaks,
+                    speaks=_("万元") if speaks == "万元" else _("元"),
                     clause=_clause(text.narrative.body, m.start(), m.end()).strip(),
                     printed=m.group(0),
                 )

@@ -15,6 +15,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from disclosure.audit import audit_record
 from disclosure.checks.loader import load_context
@@ -50,25 +52,37 @@ class ImportResult:
         provided = sum(1 for t in tables if t.state == "provided")
         empty = sum(1 for t in tables if t.state == "empty")
         missing = [t.label for t in tables if t.state == "not_provided"]
-        verb = "新建" if self.created else ("已更新" if self.changed else "内容相同，未作改动")
-        title = f"{d.department.name} {d.year_id}年度 第{d.version}版"
+        if self.created:
+            verb = _("新建")
+        else:
+            verb = _("已更新") if self.changed else _("内容相同，未作改动")
         parts = [
-            f"{title}（{d.get_status_display()}）：{verb}",
-            f"有数据的表 {provided} 张，空表 {empty} 张",
+            _("{title}（{status}）：{verb}").format(
+                title=version_title(d), status=d.get_status_display(), verb=verb
+            ),
+            _("有数据的表 {provided} 张，空表 {empty} 张").format(provided=provided, empty=empty),
         ]
         if missing:
-            parts.append("未提供：" + "、".join(missing))
+            parts.append(_("未提供：{tables}").format(tables=listed(missing)))
         parts += self.notes()
-        return "；".join(parts) + "。"
+        return pgettext("between clauses", "；").join(parts) + pgettext("end of sentence", "。")
 
     def notes(self) -> list[str]:
         """What the reader proves and notes about the file: the count and sum of its amounts
         against those stored, what it did not read, the 说明 headings it did not know."""
         notes = [proof_note(self.content.proof)] if self.content.proof else []
         if self.content.ignored_sheets:
-            notes.append("未读取的工作表（无表无金额）：" + "、".join(self.content.ignored_sheets))
+            notes.append(
+                _("未读取的工作表（无表无金额）：{sheets}").format(
+                    sheets=listed(self.content.ignored_sheets)
+                )
+            )
         if self.other_sections:
-            notes.append("未识别的说明标题（按“其他”保存）：" + "、".join(self.other_sections))
+            notes.append(
+                _("未识别的说明标题（按“其他”保存）：{headings}").format(
+                    headings=listed(self.other_sections)
+                )
+            )
         return notes + list(self.content.findings)
 
     @property
@@ -77,11 +91,27 @@ class ImportResult:
         return other_headings(get_layout(self.content.layout), self.content.narratives)
 
 
+def version_title(disclosure: Disclosure) -> str:
+    """A version as the import messages name it: "玉溪市信访局 2021年度 第1版"."""
+    return _("{name} {year}年度 第{version}版").format(
+        name=disclosure.department.name, year=disclosure.year_id, version=disclosure.version
+    )
+
+
+def listed(items) -> str:
+    """Names one after another: "公开01、公开07" (in English, "公开01, 公开07")."""
+    return pgettext("list separator", "、").join(items)
+
+
 def proof_note(proof: dict) -> str:
     """The reader's count-and-sum proof, in a sentence."""
-    return (
-        f"金额 {proof['stored']} 个，合计 {proof['stored_sum']}，"
-        f"与来源中的 {proof['source_cells']} 个（合计 {proof['source_sum']}）一致"
+    return _(
+        "金额 {stored} 个，合计 {stored_sum}，与来源中的 {source_cells} 个（合计 {source_sum}）一致"
+    ).format(
+        stored=proof["stored"],
+        stored_sum=proof["stored_sum"],
+        source_cells=proof["source_cells"],
+        source_sum=proof["source_sum"],
     )
 
 
@@ -89,13 +119,15 @@ def import_refusal(actor, disclosure: Disclosure) -> str | None:
     """Why this version cannot take a file from `actor` (None: it can). The one rule and
     the one message, for every screen and command."""
     if not disclosure.is_editable:
-        state = disclosure.get_status_display().removeprefix("已")
-        return (
-            f"{disclosure.department.name} {disclosure.year_id}年度 第{disclosure.version}版"
-            f"已{state}，不能再导入，内容不能被覆盖；如需修改，请发起更正（生成新版本）。"
-        )
+        # "已公开" reads "公开" after the message's own 已; English lower-cases "Published".
+        state = disclosure.get_status_display().removeprefix("已").lower()
+        return _(
+            "{title}已{state}，不能再导入，内容不能被覆盖；如需修改，请发起更正（生成新版本）。"
+        ).format(title=version_title(disclosure), state=state)
     if not can(actor, "import", disclosure):
-        return f"你不能向{disclosure.department.name}的决算导入文件：只有本部门的填报人可以。"
+        return _("你不能向{name}的决算导入文件：只有本部门的填报人可以。").format(
+            name=disclosure.department.name
+        )
     return None
 
 
