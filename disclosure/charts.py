@@ -223,16 +223,19 @@ def sangong_budget_vs_actual(disclosure, tables, values) -> Chart | None:
         return None
     view = _table(tables, figures["sangong_actual"].table)
     unit = view.printed_unit if view is not None else "元"
+    # The bars' labels are in 万元 whatever the table prints (bar_chart converts 元).
+    printed = (
+        _("按原表所印数字绘制（原表金额单位：元，图中换算为万元）")
+        if unit == "元"
+        else _("按原表所印数字绘制（金额单位：%(unit)s）") % {"unit": _unit(unit)}
+    )
     return bar_chart(
         "sangong",
         _("“三公”经费：预算数与决算数"),
         bars,
         unit=unit,
-        note=_(
-            "按原表所印数字绘制（金额单位：%(unit)s）；原表预算数与决算数的单位若不一致，"
-            "图中长短不可直接比较，请看质量检查。"
-        )
-        % {"unit": _unit(unit)},
+        note=printed
+        + _("；原表预算数与决算数的单位若不一致，图中长短不可直接比较，请看质量检查。"),
     )
 
 

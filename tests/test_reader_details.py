@@ -3,6 +3,7 @@ notice beside a failing table, the open-data licence, chart values as text, the 
 date as recorded, tagged PDFs with the glance on the first page."""
 
 import io
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -90,3 +91,13 @@ def test_pdfs_are_tagged_with_the_language_and_open_with_the_glance(seed_disclos
     table = PdfReader(io.BytesIO(html_to_pdf(disclosure_html(seed_disclosure, number="02"))))
     assert table.trailer["/Root"]["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a PDF boolean object)
     assert "勾稽检查：本表有 18 处问题。" in "".join(p.extract_text() for p in table.pages)
+
+
+def test_the_three_public_expenses_chart_says_its_labels_are_in_wan_yuan(client, seed_disclosure):
+    # The seed prints 公开09 in 元; the chart labels its bars in 万元 and its note says both.
+    page = client.get(DETAIL).content.decode()
+    chart = page[page.index('id="chart-sangong"') :]
+    chart = chart[: chart.index("</figure>")]
+    assert "按原表所印数字绘制（原表金额单位：元，图中换算为万元）" in chart
+    assert "金额单位：元）" not in chart
+    assert re.search(r"<td class=\"amount\">[\d,.]+ 万元</td>", chart)
