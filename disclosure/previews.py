@@ -280,43 +280,11 @@ def _describe(result) -> WorkbookPreview:
         )
         for f in report.findings
     ]
-    by_table: dict[str, list[FindingLine]] = {}
+    by_table: dict[str, list] = {}
     for f in report.findings:
         by_table.setdefault(f.table_number, []).append(f)
-    tables = []
     views = disclosure_tables(disclosure)
-    for view in views:
-        spec = view.spec
-        own = by_table.get(spec.number, [])
-        preview = TablePreview(
-            number=spec.number,
-            label=spec.label,
-            title=spec.display_title(),
-            state=view.state,
-            state_label=str(TableState(view.state).label),
-            unit=view.printed_unit if spec.is_amount_table else "",
-            rows=0,
-            what="",
-            statement=view.statement,
-            errors=sum(1 for f in own if f.severity == "error"),
-            warnings=sum(1 for f in own if f.severity == "warning"),
-        )
-        if spec.is_amount_table:
-            preview.rows = len(view.record.rows.all()) if view.record is not None else 0
-            preview.what = npgettext("counted", "行", "行", preview.rows)
-            preview.totals = _totals(view)
-            preview.grid = _grid(view)
-        elif spec.kind == "narrative":
-            preview.rows = len(view.narratives)
-            preview.what = npgettext("counted", "段说明", "段说明", preview.rows)
-        elif spec.kind == "performance_overall":
-            overall = view.overall
-            preview.rows = len(getattr(overall, "indicator_list", []) or [])
-            preview.what = npgettext("counted", "个绩效指标", "个绩效指标", preview.rows)
-        else:
-            preview.rows = len(view.projects)
-            preview.what = npgettext("counted", "个项目", "个项目", preview.rows)
-        tables.append(preview)
+    tables = [_table_preview(view, by_table.get(view.spec.number, [])) for view in views]
     values = figure_values([disclosure])[disclosure.pk]
     layout = disclosure.layout_spec
     figures = []
@@ -338,6 +306,41 @@ def _describe(result) -> WorkbookPreview:
         layout=result.content.layout,
         notes=result.notes(),
     )
+
+
+def _table_preview(view, own: list) -> TablePreview:
+    """One table as the preview lists it: its state, what it holds, its totals and the
+    grid as read; `own` are the findings about it."""
+    spec = view.spec
+    preview = TablePreview(
+        number=spec.number,
+        label=spec.label,
+        title=spec.display_title(),
+        state=view.state,
+        state_label=str(TableState(view.state).label),
+        unit=view.printed_unit if spec.is_amount_table else "",
+        rows=0,
+        what="",
+        statement=view.statement,
+        errors=sum(1 for f in own if f.severity == "error"),
+        warnings=sum(1 for f in own if f.severity == "warning"),
+    )
+    if spec.is_amount_table:
+        preview.rows = len(view.record.rows.all()) if view.record is not None else 0
+        preview.what = npgettext("counted", "行", "行", preview.rows)
+        preview.totals = _totals(view)
+        preview.grid = _grid(view)
+    elif spec.kind == "narrative":
+        preview.rows = len(view.narratives)
+        preview.what = npgettext("counted", "段说明", "段说明", preview.rows)
+    elif spec.kind == "performance_overall":
+        overall = view.overall
+        preview.rows = len(getattr(overall, "indicator_list", []) or [])
+        preview.what = npgettext("counted", "个绩效指标", "个绩效指标", preview.rows)
+    else:
+        preview.rows = len(view.projects)
+        preview.what = npgettext("counted", "个项目", "个项目", preview.rows)
+    return preview
 
 
 def _totals(view) -> list[TotalLine]:
