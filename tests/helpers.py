@@ -43,16 +43,22 @@ def import_file(*, actor=None, **kwargs):
     return workbook_import(actor=actor or system_actor(), **kwargs)
 
 
-def import_real(name: str, *, publish: bool = False, code: str = "pt-czj", department_name=""):
+def import_real(name: str, *, publish: bool = False, code: str = "", department_name=""):
     """One of the real published PDFs (shared/real) imported as its department would
-    upload it: layout detected, through the one import service. Returns the disclosure."""
-    from tests.test_import_pdf import CAIZHENGJU, _shared
+    upload it: layout detected, through the one import service, under its department's
+    code and name unless others are given. Returns the disclosure."""
+    from tests.test_import_pdf import CAIZHENGJU, SHEHUI, TEMPLATE, _shared
 
-    names = {CAIZHENGJU: "上海市普陀区财政局"}
+    departments = {
+        CAIZHENGJU: ("pt-czj", "上海市普陀区财政局"),
+        SHEHUI: ("pt-shgzb", "中共上海市普陀区委社会工作部"),
+        TEMPLATE: ("pt-template", "模板局"),
+    }
+    own_code, own_name = departments.get(name, ("pt-czj", ""))
     return import_file(
         data=(_shared("real") / name).read_bytes(),
-        department_code=code,
-        department_name=department_name or names.get(name, code),
+        department_code=code or own_code,
+        department_name=department_name or own_name or code or own_code,
         year=2024,
         layout=None,
         publish=publish,

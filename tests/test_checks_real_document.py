@@ -103,13 +103,7 @@ def test_the_real_document_gives_exactly_its_two_narrative_errors(caizhengju):
 def test_the_other_real_document_states_every_figure_right(db):
     from tests.test_import_pdf import SHEHUI
 
-    disclosure = import_file(
-        data=(_shared("real") / SHEHUI).read_bytes(),
-        department_code="pt-shgzb",
-        department_name="中共上海市普陀区委社会工作部",
-        year=2024,
-        layout=None,
-    ).disclosure
+    disclosure = import_real(SHEHUI)
     report = run_checks(disclosure)
     for rule in ("text.amounts", "text.shares"):
         assert outcome(report, rule).status == "passed", outcome(report, rule).issues
@@ -405,22 +399,10 @@ def test_running_costs_are_compared_at_the_precision_stated(caizhengju):
 def test_running_costs_are_not_checked_where_the_text_states_none(db):
     from tests.test_import_pdf import SHEHUI, TEMPLATE
 
-    template = import_file(
-        data=(_shared("real") / TEMPLATE).read_bytes(),
-        department_code="pt-template",
-        department_name="模板局",
-        year=2024,
-        layout=None,
-    ).disclosure
+    template = import_real(TEMPLATE)
     result = outcome(run_checks(template), "between.running_costs")
     assert result.status == "not_checked"
-    shehui = import_file(
-        data=(_shared("real") / SHEHUI).read_bytes(),
-        department_code="pt-shgzb",
-        department_name="中共上海市普陀区委社会工作部",
-        year=2024,
-        layout=None,
-    ).disclosure
+    shehui = import_real(SHEHUI)
     assert outcome(run_checks(shehui), "between.running_costs").status == "passed"  # 10.23
 
 

@@ -12,27 +12,16 @@ from disclosure.layouts import get_layout
 from disclosure.layouts.sections import section_for
 from disclosure.pdf import disclosure_html
 from tests.checks_helpers import outcome
-from tests.helpers import import_file
-from tests.test_import_pdf import CAIZHENGJU, SHEHUI, TEMPLATE, _shared
+from tests.helpers import import_real
+from tests.test_import_pdf import CAIZHENGJU, SHEHUI, TEMPLATE
 
 NAME = "上海市普陀区财政局"
 CONTENTS_LINE = "七、财政拨款“三公”经费支出决算表"
 
 
-def _import(name: str, *, publish: bool = False):
-    return import_file(
-        data=(_shared("real") / name).read_bytes(),
-        department_code="pt-czj",
-        department_name=NAME,
-        year=2024,
-        layout=None,
-        publish=publish,
-    ).disclosure
-
-
 @pytest.fixture
 def caizhengju(db):
-    return _import(CAIZHENGJU)
+    return import_real(CAIZHENGJU)
 
 
 def _front(disclosure, heading: str):
@@ -90,7 +79,7 @@ def test_a_placeholder_and_another_department_on_the_cover_are_found(caizhengju)
 
 
 def test_the_blank_template_says_its_cover_keeps_xx(db):
-    template = _import(TEMPLATE)
+    template = import_real(TEMPLATE, code="pt-czj", department_name=NAME)
     assert _front(template, "封面").body == "上海市XX局\n2024年度部门决算"
     report = run_checks(template)
     marks = [f for f in _findings(report, "wording.placeholders") if f[1] == "封面"]
@@ -104,7 +93,7 @@ def test_the_blank_template_says_its_cover_keeps_xx(db):
 
 def test_the_public_page_and_the_built_pdf_list_no_cover_or_contents(client, db):
     cache.clear()
-    disclosure = _import(CAIZHENGJU, publish=True)
+    disclosure = import_real(CAIZHENGJU, publish=True)
     page = client.get("/disclosures/2024/pt-czj/").content.decode()
     explanations = page.split('id="explanations"', 1)[1].split("</section>", 1)[0]
     assert "一、主要职能" in explanations
@@ -134,13 +123,7 @@ def test_the_workspace_editor_offers_no_cover_or_contents(client, caizhengju):
 
 
 def test_a_name_the_cover_wraps_over_lines_is_read_whole(db):
-    shehui = import_file(
-        data=(_shared("real") / SHEHUI).read_bytes(),
-        department_code="pt-shgzb",
-        department_name="中共上海市普陀区委社会工作部",
-        year=2024,
-        layout=None,
-    ).disclosure
+    shehui = import_real(SHEHUI)
     assert _front(shehui, "封面").body == "中共上海市普陀区委\n社会工作部2024年度\n部门决算"
     names = outcome(run_checks(shehui), "wording.department")
     assert [i for i in names.issues if i.row == "封面"] == []
@@ -155,7 +138,7 @@ def test_a_finding_on_the_cover_links_to_no_sentence_the_page_does_not_show(clie
     from disclosure.checks.services import checks_run
 
     cache.clear()
-    disclosure = _import(CAIZHENGJU, publish=True)
+    disclosure = import_real(CAIZHENGJU, publish=True)
     cover = _front(disclosure, "封面")
     cover.body = cover.body.replace("2024年度", "2023年度")
     cover.save()

@@ -63,16 +63,29 @@ SHEET_END = b"</sheetData></worksheet>"
 def workbook_streaming(write_rows) -> bytes:
     """A minimal XLSX whose one sheet's XML is streamed into the zip by `write_rows(file)`,
     so a huge sheet costs a few kilobytes of memory and of file."""
+
+    def sheet(file) -> None:
+        file.write(SHEET_START)
+        write_rows(file)
+        file.write(SHEET_END)
+
+    return _workbook(sheet)
+
+
+def workbook_of_sheet(sheet: bytes) -> bytes:
+    """A minimal XLSX whose one sheet's XML is `sheet`, as given (its own prologue)."""
+    return _workbook(lambda file: file.write(sheet))
+
+
+def _workbook(write_sheet) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK_XML)
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(SHEET_START)
-            write_rows(sheet)
-            sheet.write(SHEET_END)
+        with archive.open("xl/worksheets/sheet1.xml", "w") as file:
+            write_sheet(file)
     return out.getvalue()
 
 
@@ -233,19 +246,13 @@ def test_a_sheet_in_utf16_is_left_to_the_parser_and_still_refused():
         "<sheetData>" + "<row><c><v>1</v></c></row>" * (MAX_ROWS_PER_SHEET + 1) + "</sheetData>"
         "</worksheet>"
     ).encode("utf-16")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("_rels/.rels", RELS)
-        archive.writestr("xl/workbook.xml", WORKBOOK_XML)
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet)
-    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+    data = workbook_of_sheet(sheet)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         info = archive.getinfo("xl/worksheets/sheet1.xml")
         with pytest.raises(zipguard._Unsure):
             zipguard._quick_scan(archive, info, 0)
     with pytest.raises(ImportRejected) as refused:
-        read_sheets(out.getvalue())
+        read_sheets(data)
     assert f"超过 {MAX_ROWS_PER_SHEET} 行" in str(refused.value)
 
 
@@ -287,15 +294,9 @@ def test_an_entity_expansion_bomb_is_refused(signed_in):
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         '<sheetData><row><c t="inlineStr"><is><t>&a9;</t></is></c></row></sheetData></worksheet>'
     ).encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("_rels/.rels", RELS)
-        archive.writestr("xl/workbook.xml", WORKBOOK_XML)
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    data = workbook_of_sheet(sheet)
     started = time.perf_counter()
-    assert "含有 DTD（实体声明）" in refusal(signed_in, "laughs.xlsx", out.getvalue())
+    assert "含有 DTD（实体声明）" in refusal(signed_in, "laughs.xlsx", data)
     assert time.perf_counter() - started < 5
 
 

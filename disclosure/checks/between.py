@@ -509,6 +509,8 @@ def running_costs(ctx, out):
 
 def _running_costs_in_text(ctx, out, economic: TableData) -> None:
     """The 说明's 机关运行经费 against the basic-expenditure table's 公用经费合计."""
+    # Imported here: the rule modules register their rules in report order when imported
+    # (engine.RULE_MODULES), and narrative and text come after this one.
     from disclosure.checks.narrative import in_stated_unit
     from disclosure.checks.sentences import paragraphs, sentence_place, sentences
     from disclosure.checks.text import texts

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from disclosure.layouts import Column, heading_key
 from disclosure.money import looks_like_amount
@@ -160,25 +160,15 @@ def _column_texts(band: list) -> dict[int, list[str]]:
     return texts
 
 
-# id(column) → (the column, its wordings): worked out once per declared column (the column
-# is kept with them, so its id is never another's).
-_WORDINGS: dict[int, tuple[Column, tuple[set[str], set[str]]]] = {}
-
-
-def _wordings(col: Column) -> tuple[set[str], set[str]]:
-    """The leaf and nearest-group texts that name the column, its aliases included."""
-    known = _WORDINGS.get(id(col))
-    if known is None or known[0] is not col:
-        known = _WORDINGS[id(col)] = (col, _worded(col))
-    return known[1]
-
-
-def _worded(col: Column) -> tuple[set[str], set[str]]:
+@cache
+def _wordings(col: Column) -> tuple[frozenset[str], frozenset[str]]:
+    """The leaf and nearest-group texts that name the column, its aliases included
+    (worked out once per declared column)."""
     leaf = {header_key(col.label)}
     group = {header_key(col.group[-1])} if col.group else set()
     aliases = {header_key(a) for a in col.aliases}
     (group if col.named_by_group else leaf).update(aliases)
-    return leaf, group
+    return frozenset(leaf), frozenset(group)
 
 
 def _candidates(columns: tuple[Column, ...], chain: list[str]) -> list[Column]:
